@@ -1,0 +1,102 @@
+package detection
+
+import (
+	"image"
+	"image/color"
+)
+
+// analysisWidth is the widest luma grid the pipeline analyses. Frames are
+// reduced by an integer box factor so that their width does not exceed it:
+// 320x240 -> 160x120, 640x480 -> 160x120, 1920x1080 -> 160x90. Box
+// averaging (rather than nearest sampling) also suppresses sensor noise and
+// JPEG block artefacts.
+const analysisWidth = 160
+
+// lumaGrid is a downscaled 8-bit luma image in row-major order.
+type lumaGrid struct {
+	W, H int
+	Pix  []uint8
+}
+
+// boxFactor is the integer reduction that brings width to <= analysisWidth.
+func boxFactor(width int) int {
+	f := (width + analysisWidth - 1) / analysisWidth
+	if f < 1 {
+		f = 1
+	}
+	return f
+}
+
+// extractLuma reduces the luma plane of img into g, reusing g.Pix and sums
+// as scratch. It reads the Y plane of *image.YCbCr and the plane of
+// *image.Gray directly; other decoder outputs (CMYK JPEGs) go through the
+// colour model.
+func extractLuma(img image.Image, g *lumaGrid, sums *[]uint32) {
+	b := img.Bounds()
+	f := boxFactor(b.Dx())
+	g.W, g.H = b.Dx()/f, b.Dy()/f
+	if g.W < 1 {
+		g.W = 1
+	}
+	if g.H < 1 {
+		g.H = 1
+	}
+	n := g.W * g.H
+	if cap(g.Pix) < n {
+		g.Pix = make([]uint8, n)
+	}
+	g.Pix = g.Pix[:n]
+	switch src := img.(type) {
+	case *image.YCbCr:
+		boxReduce(src.Y, src.YStride, g, f, sums)
+	case *image.Gray:
+		boxReduce(src.Pix, src.Stride, g, f, sums)
+	default:
+		for y := 0; y < g.H; y++ {
+			for x := 0; x < g.W; x++ {
+				var acc uint32
+				for dy := 0; dy < f; dy++ {
+					for dx := 0; dx < f; dx++ {
+						c := color.GrayModel.Convert(img.At(b.Min.X+x*f+dx, b.Min.Y+y*f+dy)).(color.Gray)
+						acc += uint32(c.Y)
+					}
+				}
+				g.Pix[y*g.W+x] = uint8(acc / uint32(f*f))
+			}
+		}
+	}
+}
+
+// boxReduce averages f x f blocks of an 8-bit plane into g.
+func boxReduce(plane []uint8, stride int, g *lumaGrid, f int, sums *[]uint32) {
+	if f == 1 {
+		for y := 0; y < g.H; y++ {
+			copy(g.Pix[y*g.W:(y+1)*g.W], plane[y*stride:y*stride+g.W])
+		}
+		return
+	}
+	if cap(*sums) < g.W {
+		*sums = make([]uint32, g.W)
+	}
+	acc := (*sums)[:g.W]
+	area := uint32(f * f)
+	half := area / 2
+	for y := 0; y < g.H; y++ {
+		clear(acc)
+		for dy := 0; dy < f; dy++ {
+			row := plane[(y*f+dy)*stride:]
+			row = row[:g.W*f]
+			for x := range acc {
+				var s uint32
+				for _, v := range row[x*f : x*f+f] {
+					s += uint32(v)
+				}
+				acc[x] += s
+			}
+		}
+		out := g.Pix[y*g.W : (y+1)*g.W]
+		for x, s := range acc {
+			out[x] = uint8((s + half) / area)
+		}
+	}
+}

@@ -10,8 +10,13 @@ import (
 // TypeToken is the component's Pulumi type.
 const TypeToken = "mediguard:storage:PhiBucket"
 
-// accessLogsPurpose is the purpose tag of the log bucket.
-const accessLogsPurpose = "access-logs"
+// The log bucket's tags. Its classification is "logs", neither PHI nor audit:
+// the policy pack exempts log buckets from the rules (Object Lock, SSE-KMS,
+// access logging of their own) that AWS cannot apply to an access-log target.
+const (
+	accessLogsClassification Classification = "logs"
+	accessLogsPurpose                       = "access-logs"
+)
 
 // PhiBucket is an S3 bucket for PHI or audit data, hardened by default, with
 // its own hardened server-access-log bucket.
@@ -177,7 +182,7 @@ func (b builder) logBucket(source *s3.BucketV2) (logBucketSet, error) {
 	prefix := b.name + "-access-logs"
 	bucket, err := s3.NewBucketV2(b.ctx, prefix, &s3.BucketV2Args{
 		ForceDestroy: pulumi.Bool(cfg.AllowForceDestroy),
-		Tags:         pulumi.ToStringMap(cfg.tags(ClassificationAudit, accessLogsPurpose)),
+		Tags:         pulumi.ToStringMap(cfg.tags(accessLogsClassification, accessLogsPurpose)),
 	}, b.parent, pulumi.Protect(cfg.Protect))
 	if err != nil {
 		return logBucketSet{}, fmt.Errorf("create log bucket: %w", err)

@@ -203,7 +203,7 @@ func TestBucketsAreHardened(t *testing.T) {
 	if _, ok := logs.Inputs["objectLockEnabled"]; ok {
 		t.Error("the log bucket must not enable Object Lock: access log delivery rejects default retention")
 	}
-	wantInput(t, logs, map[string]any{"data-classification": "audit", "managed-by": "mediguard", "purpose": "access-logs", "env": "dev"}, "tags")
+	wantInput(t, logs, map[string]any{"data-classification": "logs", "managed-by": "mediguard", "purpose": "access-logs", "env": "dev"}, "tags")
 
 	for _, prefix := range []string{"video", "video-access-logs"} {
 		bucket := data

@@ -51,7 +51,6 @@ type Stats struct {
 	Frames          uint64 // frames analysed
 	Duplicates      uint64 // dropped: same timestamp as the previous frame
 	OutOfOrder      uint64 // dropped: older than the previous frame
-	Rejected        uint64 // refused by the decode guard (corrupt, too large, not JPEG)
 	Calibrations    uint64 // global light changes absorbed
 	ConfirmerErrors uint64 // confirmer failures (classical decision kept)
 }
@@ -125,7 +124,7 @@ func (d *Detector) Config() CameraConfig { return d.cfg }
 // Process analyses one frame and returns the events it completes (usually
 // none). A frame that is not newer than the previous one is dropped and
 // counted, without error. A frame the decode guard refuses returns an error
-// and leaves the detector state as it was.
+// and leaves the detector state exactly as it was.
 func (d *Detector) Process(f Frame) ([]Event, error) {
 	now := f.Timestamp.UnixNano()
 	if d.st.Stats.Frames > 0 {
@@ -140,7 +139,6 @@ func (d *Detector) Process(f Frame) ([]Event, error) {
 	}
 	img, err := imageguard.Decode(f.JPEG, d.limits)
 	if err != nil {
-		d.st.Stats.Rejected++
 		return nil, fmt.Errorf("decode frame %s: %w", f.Ref, err)
 	}
 	return d.analyse(img, f, now), nil
@@ -204,7 +202,7 @@ func (d *Detector) analyse(img image.Image, f Frame, now int64) []Event {
 		st.Tracks = st.Tracks[:0]
 		blendBackground(d.luma.Pix, d.bg, fg, blendRate(dt, calibrationTau), blendRate(dt, calibrationTau))
 	default:
-		blobs := d.blobs.find(fg, d.luma.W, d.luma.H,
+		blobs := d.blobs.find(fg, d.luma.Pix, d.bg, d.luma.W, d.luma.H,
 			int(d.th.MinBlobArea*float64(n)), int(d.th.MaxBlobArea*float64(n)), 3)
 		d.associate(blobs, now, d.trackBorn)
 		blendBackground(d.luma.Pix, d.bg, fg, blendRate(dt, bgTau), blendRate(dt, fgTau))

@@ -15,7 +15,10 @@ type frameHealth struct {
 	Mean      float64
 	Std       float64
 	Dominant  float64 // fraction of cells within the most populated 32-level band
-	Sharpness float64 // mean absolute gradient divided by contrast
+	// Sharpness is the mean squared gradient divided by the variance: it
+	// falls with blur (a blurred edge spreads its step over several cells,
+	// and squares penalise that spread) but not with brightness or contrast.
+	Sharpness float64
 }
 
 // measureHealth computes the tamper measures of g.
@@ -43,7 +46,8 @@ func measureHealth(g *lumaGrid) frameHealth {
 		row := g.Pix[y*w : (y+1)*w]
 		below := g.Pix[(y+1)*w : (y+2)*w]
 		for x := 0; x+1 < w; x++ {
-			grad += uint64(absDiff(row[x], row[x+1])) + uint64(absDiff(row[x], below[x]))
+			gx, gy := uint64(absDiff(row[x], row[x+1])), uint64(absDiff(row[x], below[x]))
+			grad += gx*gx + gy*gy
 		}
 	}
 	std := math.Sqrt(variance)
@@ -52,7 +56,7 @@ func measureHealth(g *lumaGrid) frameHealth {
 		Mean:      mean,
 		Std:       std,
 		Dominant:  float64(best) / n,
-		Sharpness: float64(grad) / cells / (std + 4),
+		Sharpness: float64(grad) / cells / (variance + 16),
 	}
 }
 

@@ -100,10 +100,16 @@ type blobFinder struct {
 	blobs  []blob
 }
 
+// ghostEdgeRatio: a foreground region whose outline is sharper in the
+// background than in the current frame is a ghost (something that was in the
+// background and left, such as a patient who got out of bed), not an object.
+const ghostEdgeRatio = 0.7
+
 // find returns the blobs of fg (w x h) whose area lies in [minArea, maxArea]
 // after merging fragments that lie within mergeGap cells of each other (a
 // person often splits into head, torso and legs against a busy background).
-func (bf *blobFinder) find(fg []uint8, w, h, minArea, maxArea, mergeGap int) []blob {
+// Ghost regions are removed from fg and copied from cur into bg at once.
+func (bf *blobFinder) find(fg []uint8, cur []uint8, bg []uint16, w, h, minArea, maxArea, mergeGap int) []blob {
 	n := w * h
 	if cap(bf.labels) < n {
 		bf.labels = make([]int32, n)
@@ -122,11 +128,16 @@ func (bf *blobFinder) find(fg []uint8, w, h, minArea, maxArea, mergeGap int) []b
 		labels[start] = next
 		bf.stack = append(bf.stack[:0], int32(start))
 		b := blob{Box: box{w, h, 0, 0}}
+		var edgeCur, edgeBg int
 		for len(bf.stack) > 0 {
 			i := int(bf.stack[len(bf.stack)-1])
 			bf.stack = bf.stack[:len(bf.stack)-1]
 			x, y := i%w, i/w
 			b.Area++
+			if x > 0 && y > 0 && x < w-1 && y < h-1 && (fg[i-1] == 0 || fg[i+1] == 0 || fg[i-w] == 0 || fg[i+w] == 0) {
+				edgeCur += centralGradient(int(cur[i-1]), int(cur[i+1]), int(cur[i-w]), int(cur[i+w]))
+				edgeBg += centralGradient(int(bg[i-1]>>8), int(bg[i+1]>>8), int(bg[i-w]>>8), int(bg[i+w]>>8))
+			}
 			b.Box.X0, b.Box.X1 = min(b.Box.X0, x), max(b.Box.X1, x+1)
 			b.Box.Y0, b.Box.Y1 = min(b.Box.Y0, y), max(b.Box.Y1, y+1)
 			// 8-connectivity.
@@ -147,6 +158,16 @@ func (bf *blobFinder) find(fg []uint8, w, h, minArea, maxArea, mergeGap int) []b
 					}
 				}
 			}
+		}
+		if float64(edgeCur) < ghostEdgeRatio*float64(edgeBg) {
+			// A ghost: the background learns the current view there now.
+			for i := b.Box.Y0 * w; i < b.Box.Y1*w; i++ {
+				if labels[i] == next {
+					fg[i] = 0
+					bg[i] = uint16(cur[i]) << 8
+				}
+			}
+			continue
 		}
 		if b.Area >= minFragment {
 			bf.blobs = append(bf.blobs, b)
@@ -175,4 +196,16 @@ func (bf *blobFinder) find(fg []uint8, w, h, minArea, maxArea, mergeGap int) []b
 		}
 	}
 	return out
+}
+
+// centralGradient is the L1 gradient magnitude from the four neighbours.
+func centralGradient(left, right, up, down int) int {
+	gx, gy := right-left, down-up
+	if gx < 0 {
+		gx = -gx
+	}
+	if gy < 0 {
+		gy = -gy
+	}
+	return gx + gy
 }

@@ -12,9 +12,9 @@ const (
 
 // frameHealth summarises one analysis frame for the tamper checks.
 type frameHealth struct {
-	Mean      float64
-	Std       float64
-	Dominant  float64 // fraction of cells within the most populated 32-level band
+	Mean     float64
+	Std      float64
+	Dominant float64 // fraction of cells within the most populated 32-level band
 	// Sharpness is the mean squared gradient divided by the variance: it
 	// falls with blur (a blurred edge spreads its step over several cells,
 	// and squares penalise that spread) but not with brightness or contrast.

@@ -315,56 +315,97 @@ func TestOrdering(t *testing.T) {
 
 func TestDataBucketPolicy(t *testing.T) {
 	t.Parallel()
-	args := baseArgs()
-	args.ServiceStatements = []policydoc.Statement{{
+	cloudTrail := policydoc.Statement{
 		Sid: "AllowCloudTrailAclCheck", Effect: policydoc.Allow,
 		Principal:  &policydoc.Principal{Service: []string{"cloudtrail.amazonaws.com"}},
 		Actions:    []string{"s3:GetBucketAcl"},
 		Resources:  []string{BucketItself, "AWSLogs/123456789012/*"},
 		Conditions: policydoc.Conditions{"StringEquals": {"aws:SourceArn": {"arn:aws:cloudtrail:us-east-1:123456789012:trail/t"}}},
-	}}
-	doc := parsePolicy(t, mustNamed(t, mustRun(t, args), policyType, "video-policy"), "policy")
-
-	var sids []string
-	for _, s := range doc.Statements {
-		sids = append(sids, s.Sid)
-	}
-	if want := []string{SidDenyInsecureTransport, SidDenyOutdatedTLS, SidDenyNonKMSEncryption, SidDenyWrongKMSKey, "AllowCloudTrailAclCheck"}; !slices.Equal(sids, want) {
-		t.Fatalf("statements = %v, want %v", sids, want)
 	}
 	everything := []string{bucketARN, bucketARN + "/*"}
 	objects := []string{bucketARN + "/*"}
-	tests := []struct {
+	type statement struct {
 		sid        string
 		actions    []string
 		resources  []string
 		conditions policydoc.Conditions
-	}{
+	}
+	transport := []statement{
 		{SidDenyInsecureTransport, []string{"s3:*"}, everything, policydoc.Conditions{"Bool": {"aws:SecureTransport": {"false"}}}},
 		{SidDenyOutdatedTLS, []string{"s3:*"}, everything, policydoc.Conditions{"NumericLessThan": {"s3:TlsVersion": {"1.2"}}}},
-		{SidDenyNonKMSEncryption, []string{"s3:PutObject"}, objects, policydoc.Conditions{
-			"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": {"aws:kms"}},
-		}},
-		{SidDenyWrongKMSKey, []string{"s3:PutObject"}, objects, policydoc.Conditions{
-			"StringEquals":    {"s3:x-amz-server-side-encryption": {"aws:kms"}},
-			"StringNotEquals": {"s3:x-amz-server-side-encryption-aws-kms-key-id": {keyARN}},
-		}},
+	}
+	tests := []struct {
+		name  string
+		extra []policydoc.Statement
+		sids  []string
+		denys []statement
+	}{
+		{
+			name: "no service statements",
+			sids: []string{SidDenyInsecureTransport, SidDenyOutdatedTLS, SidDenyNonKMSEncryption, SidDenyWrongKMSKey},
+			denys: append(slices.Clone(transport),
+				statement{SidDenyNonKMSEncryption, []string{"s3:PutObject"}, objects, policydoc.Conditions{
+					"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": {"aws:kms"}},
+				}},
+				statement{SidDenyWrongKMSKey, []string{"s3:PutObject"}, objects, policydoc.Conditions{
+					"StringEquals":    {"s3:x-amz-server-side-encryption": {"aws:kms"}},
+					"StringNotEquals": {"s3:x-amz-server-side-encryption-aws-kms-key-id": {keyARN}},
+				}},
+			),
+		},
+		{
+			name:  "CloudTrail admitted and exempt from the encryption denies",
+			extra: []policydoc.Statement{cloudTrail},
+			sids:  []string{SidDenyInsecureTransport, SidDenyOutdatedTLS, SidDenyNonKMSEncryption, SidDenyWrongKMSKey, "AllowCloudTrailAclCheck"},
+			denys: append(slices.Clone(transport),
+				statement{SidDenyNonKMSEncryption, []string{"s3:PutObject"}, objects, policydoc.Conditions{
+					"StringNotEqualsIfExists": {
+						"s3:x-amz-server-side-encryption": {"aws:kms"},
+						"aws:PrincipalServiceName":        {"cloudtrail.amazonaws.com"},
+					},
+				}},
+				statement{SidDenyWrongKMSKey, []string{"s3:PutObject"}, objects, policydoc.Conditions{
+					"StringEquals":            {"s3:x-amz-server-side-encryption": {"aws:kms"}},
+					"StringNotEquals":         {"s3:x-amz-server-side-encryption-aws-kms-key-id": {keyARN}},
+					"StringNotEqualsIfExists": {"aws:PrincipalServiceName": {"cloudtrail.amazonaws.com"}},
+				}},
+			),
+		},
 	}
 	for _, tc := range tests {
-		s := mustStatement(t, doc, tc.sid)
-		if s.Effect != policydoc.Deny || s.Principal == nil || !s.Principal.Any {
-			t.Errorf("%s: must deny everyone, got %s %+v", tc.sid, s.Effect, s.Principal)
-		}
-		if !slices.Equal(s.Actions, tc.actions) || !slices.Equal(s.Resources, tc.resources) || !reflect.DeepEqual(s.Conditions, tc.conditions) {
-			t.Errorf("%s = %v on %v if %v\nwant %v on %v if %v", tc.sid, s.Actions, s.Resources, s.Conditions, tc.actions, tc.resources, tc.conditions)
-		}
-	}
-	extra := mustStatement(t, doc, "AllowCloudTrailAclCheck")
-	if want := []string{bucketARN, bucketARN + "/AWSLogs/123456789012/*"}; !slices.Equal(extra.Resources, want) {
-		t.Errorf("service statement resources = %v, want them resolved to %v", extra.Resources, want)
-	}
-	if extra.Effect != policydoc.Allow || !slices.Equal(extra.Principal.Service, []string{"cloudtrail.amazonaws.com"}) {
-		t.Errorf("service statement changed: %+v", extra)
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			args := baseArgs()
+			args.ServiceStatements = tc.extra
+			doc := parsePolicy(t, mustNamed(t, mustRun(t, args), policyType, "video-policy"), "policy")
+			var sids []string
+			for _, s := range doc.Statements {
+				sids = append(sids, s.Sid)
+			}
+			if !slices.Equal(sids, tc.sids) {
+				t.Fatalf("statements = %v, want %v", sids, tc.sids)
+			}
+			for _, want := range tc.denys {
+				s := mustStatement(t, doc, want.sid)
+				if s.Effect != policydoc.Deny || s.Principal == nil || !s.Principal.Any {
+					t.Errorf("%s: must deny everyone, got %s %+v", want.sid, s.Effect, s.Principal)
+				}
+				if !slices.Equal(s.Actions, want.actions) || !slices.Equal(s.Resources, want.resources) || !reflect.DeepEqual(s.Conditions, want.conditions) {
+					t.Errorf("%s = %v on %v if %v\nwant %v on %v if %v", want.sid, s.Actions, s.Resources, s.Conditions, want.actions, want.resources, want.conditions)
+				}
+			}
+			if len(tc.extra) == 0 {
+				return
+			}
+			extra := mustStatement(t, doc, "AllowCloudTrailAclCheck")
+			if want := []string{bucketARN, bucketARN + "/AWSLogs/123456789012/*"}; !slices.Equal(extra.Resources, want) {
+				t.Errorf("service statement resources = %v, want them resolved to %v", extra.Resources, want)
+			}
+			if extra.Effect != policydoc.Allow || !slices.Equal(extra.Principal.Service, []string{"cloudtrail.amazonaws.com"}) ||
+				!reflect.DeepEqual(extra.Conditions, cloudTrail.Conditions) {
+				t.Errorf("service statement changed: %+v", extra)
+			}
+		})
 	}
 }
 

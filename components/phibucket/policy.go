@@ -1,6 +1,10 @@
 package phibucket
 
-import "github.com/mediguard/mediguard/components/policydoc"
+import (
+	"slices"
+
+	"github.com/mediguard/mediguard/components/policydoc"
+)
 
 // Statement IDs of the bucket, log bucket and replication policies.
 const (
@@ -46,29 +50,52 @@ func transportStatements(bucketARN string) []policydoc.Statement {
 // headers gets the bucket's default (SSE-KMS with keyARN); one that asks for any
 // other algorithm, or for aws:kms with another key or with no key ID (which S3
 // would serve with the AWS managed aws/s3 key), is denied. Clients that name
-// the key must name it by ARN. Extra service statements follow, their relative
-// resources resolved against bucketARN.
+// the key must name it by ARN.
+//
+// Extra service statements follow, their relative resources resolved against
+// bucketARN. The services they admit are exempt from the two encryption denies
+// (aws:PrincipalServiceName): their encryption is configured on their own
+// resource, and CloudTrail, for one, has written digest files (hashes and
+// signatures only) with SSE-S3 even when its log files use SSE-KMS.
 func dataBucketPolicy(bucketARN, keyARN string, extra []policydoc.Statement) policydoc.Document {
 	objects := []string{bucketARN + "/*"}
+	nonKMS := policydoc.Conditions{"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": {"aws:kms"}}}
+	wrongKey := policydoc.Conditions{
+		"StringEquals":    {"s3:x-amz-server-side-encryption": {"aws:kms"}},
+		"StringNotEquals": {"s3:x-amz-server-side-encryption-aws-kms-key-id": {keyARN}},
+	}
+	if services := servicePrincipals(extra); len(services) > 0 {
+		nonKMS["StringNotEqualsIfExists"]["aws:PrincipalServiceName"] = services
+		wrongKey["StringNotEqualsIfExists"] = map[string][]string{"aws:PrincipalServiceName": services}
+	}
 	statements := append(transportStatements(bucketARN),
 		policydoc.Statement{
 			Sid: SidDenyNonKMSEncryption, Effect: policydoc.Deny, Principal: &policydoc.Principal{Any: true},
-			Actions: []string{"s3:PutObject"}, Resources: objects,
-			Conditions: policydoc.Conditions{"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": {"aws:kms"}}},
+			Actions: []string{"s3:PutObject"}, Resources: objects, Conditions: nonKMS,
 		},
 		policydoc.Statement{
 			Sid: SidDenyWrongKMSKey, Effect: policydoc.Deny, Principal: &policydoc.Principal{Any: true},
-			Actions: []string{"s3:PutObject"}, Resources: objects,
-			Conditions: policydoc.Conditions{
-				"StringEquals":    {"s3:x-amz-server-side-encryption": {"aws:kms"}},
-				"StringNotEquals": {"s3:x-amz-server-side-encryption-aws-kms-key-id": {keyARN}},
-			},
+			Actions: []string{"s3:PutObject"}, Resources: objects, Conditions: wrongKey,
 		},
 	)
 	for _, s := range extra {
 		statements = append(statements, resolveResources(bucketARN, s))
 	}
 	return policydoc.New(statements...)
+}
+
+// servicePrincipals lists, sorted and once each, the services the statements admit.
+func servicePrincipals(statements []policydoc.Statement) []string {
+	var services []string
+	for _, s := range statements {
+		for _, service := range s.Principal.Service {
+			if !slices.Contains(services, service) {
+				services = append(services, service)
+			}
+		}
+	}
+	slices.Sort(services)
+	return services
 }
 
 // resolveResources turns a service statement's bucket-relative resources into ARNs.

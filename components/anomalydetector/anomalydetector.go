@@ -1,0 +1,425 @@
+package anomalydetector
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/dynamodb"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mediguard/mediguard/components/policydoc"
+)
+
+// TypeToken is the component's Pulumi type.
+const TypeToken = "mediguard:detection:AnomalyDetector"
+
+// FrameSuffix is the key suffix of the frames KVS image generation writes in JPEG format.
+const FrameSuffix = ".jpg"
+
+// StateTableHashKey and StateTableTTLAttribute define the per-camera state table.
+const (
+	StateTableHashKey      = "camera_id"
+	StateTableTTLAttribute = "expires_at"
+)
+
+// AnomalyDetector is the detection compute: a Go Lambda in private subnets fed
+// from an encrypted SQS queue by the frames bucket's ObjectCreated
+// notifications, with a dead-letter queue, a per-camera state table, an
+// encrypted alert topic, a least-privilege role, its own encrypted log group
+// and operational alarms.
+type AnomalyDetector struct {
+	pulumi.ResourceState
+
+	FunctionARN        pulumi.StringOutput `pulumi:"functionArn"`
+	FunctionName       pulumi.StringOutput `pulumi:"functionName"`
+	QueueARN           pulumi.StringOutput `pulumi:"queueArn"`
+	QueueURL           pulumi.StringOutput `pulumi:"queueUrl"`
+	DeadLetterQueueARN pulumi.StringOutput `pulumi:"deadLetterQueueArn"`
+	StateTableName     pulumi.StringOutput `pulumi:"stateTableName"`
+	AlertTopicARN      pulumi.StringOutput `pulumi:"alertTopicArn"`
+	RoleARN            pulumi.StringOutput `pulumi:"roleArn"`
+}
+
+// NewAnomalyDetector validates args, then creates the detector's resources as
+// children of the component. Invalid args register nothing.
+func NewAnomalyDetector(ctx *pulumi.Context, name string, args *AnomalyDetectorArgs, opts ...pulumi.ResourceOption) (*AnomalyDetector, error) {
+	cfg, err := args.withDefaults(name)
+	if err != nil {
+		return nil, err
+	}
+	component := &AnomalyDetector{}
+	inputs := pulumi.Map{
+		"functionName":        pulumi.String(cfg.FunctionName),
+		"frameKeyPrefix":      pulumi.String(cfg.FrameKeyPrefix),
+		"reservedConcurrency": pulumi.Int(cfg.ReservedConcurrency),
+		"logRetentionDays":    pulumi.Int(cfg.LogRetentionDays),
+		"subscribers":         pulumi.Int(len(cfg.Subscribers)),
+		"protect":             pulumi.Bool(cfg.Protect),
+	}
+	if err := ctx.RegisterComponentResourceV2(TypeToken, name, inputs, component, opts...); err != nil {
+		return nil, fmt.Errorf("register anomalydetector %q: %w", name, err)
+	}
+	b := builder{ctx: ctx, name: name, cfg: cfg, parent: pulumi.Parent(component)}
+	if err := b.build(component); err != nil {
+		return nil, fmt.Errorf("anomalydetector %q: %w", name, err)
+	}
+	if err := ctx.RegisterResourceOutputs(component, pulumi.Map{
+		"functionArn":        component.FunctionARN,
+		"functionName":       component.FunctionName,
+		"queueArn":           component.QueueARN,
+		"queueUrl":           component.QueueURL,
+		"deadLetterQueueArn": component.DeadLetterQueueARN,
+		"stateTableName":     component.StateTableName,
+		"alertTopicArn":      component.AlertTopicARN,
+		"roleArn":            component.RoleARN,
+	}); err != nil {
+		return nil, fmt.Errorf("anomalydetector %q: register outputs: %w", name, err)
+	}
+	return component, nil
+}
+
+// builder creates the children of one component.
+type builder struct {
+	ctx    *pulumi.Context
+	name   string
+	cfg    config
+	parent pulumi.ResourceOrInvokeOption
+}
+
+// lookupEnvironment asks the component's provider for the account, region and
+// partition, scoped to the component so a caller's explicit provider is used:
+// the trust, queue and subnet conditions must name the account and region the
+// resources are created in.
+func (b builder) lookupEnvironment() (environment, error) {
+	identity, err := aws.GetCallerIdentity(b.ctx, nil, b.parent)
+	if err != nil {
+		return environment{}, fmt.Errorf("look up caller identity: %w", err)
+	}
+	region, err := aws.GetRegion(b.ctx, nil, b.parent)
+	if err != nil {
+		return environment{}, fmt.Errorf("look up region: %w", err)
+	}
+	partition, err := aws.GetPartition(b.ctx, nil, b.parent)
+	if err != nil {
+		return environment{}, fmt.Errorf("look up partition: %w", err)
+	}
+	return environment{AccountID: identity.AccountId, Region: region.Name, Partition: partition.Partition}, nil
+}
+
+func (b builder) build(component *AnomalyDetector) error {
+	ctx, cfg, name, parent := b.ctx, b.cfg, b.name, b.parent
+	tags := cfg.tags()
+	stateful := []pulumi.ResourceOption{parent, pulumi.Protect(cfg.Protect)}
+
+	env, err := b.lookupEnvironment()
+	if err != nil {
+		return err
+	}
+	trust, err := trustPolicy(env).JSON()
+	if err != nil {
+		return fmt.Errorf("trust policy: %w", err)
+	}
+	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
+		Description:      pulumi.String("Execution role of the MediGuard detector function " + cfg.FunctionName),
+		AssumeRolePolicy: pulumi.String(trust),
+		Tags:             tags,
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("create role: %w", err)
+	}
+
+	logGroup, err := cloudwatch.NewLogGroup(ctx, name+"-logs", &cloudwatch.LogGroupArgs{
+		Name:            pulumi.String(cfg.logGroupName()),
+		KmsKeyId:        cfg.PHIKeyARN,
+		RetentionInDays: pulumi.Int(cfg.LogRetentionDays),
+		Tags:            tags,
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("create log group %s: %w", cfg.logGroupName(), err)
+	}
+
+	deadLetterQueue, err := sqs.NewQueue(ctx, name+"-dlq", &sqs.QueueArgs{
+		KmsMasterKeyId:          cfg.PHIKeyARN,
+		MessageRetentionSeconds: pulumi.Int(deadLetterQueueRetentionSeconds),
+		Tags:                    tags,
+	}, stateful...)
+	if err != nil {
+		return fmt.Errorf("create dead-letter queue: %w", err)
+	}
+	queue, err := sqs.NewQueue(ctx, name+"-frames", &sqs.QueueArgs{
+		KmsMasterKeyId:           cfg.PHIKeyARN,
+		VisibilityTimeoutSeconds: pulumi.Int(cfg.visibilityTimeoutSeconds()),
+		MessageRetentionSeconds:  pulumi.Int(queueRetentionSeconds),
+		ReceiveWaitTimeSeconds:   pulumi.Int(20),
+		RedrivePolicy: deadLetterQueue.Arn.ApplyT(func(arn string) string {
+			return redrivePolicy(arn, cfg.MaxReceiveCount)
+		}).(pulumi.StringOutput),
+		Tags: tags,
+	}, stateful...)
+	if err != nil {
+		return fmt.Errorf("create frame queue: %w", err)
+	}
+	if _, err := sqs.NewRedriveAllowPolicy(ctx, name+"-dlq-redrive-allow", &sqs.RedriveAllowPolicyArgs{
+		QueueUrl:           deadLetterQueue.Url,
+		RedriveAllowPolicy: queue.Arn.ApplyT(redriveAllowPolicy).(pulumi.StringOutput),
+	}, parent); err != nil {
+		return fmt.Errorf("create dead-letter queue redrive allow policy: %w", err)
+	}
+
+	table, err := dynamodb.NewTable(ctx, name+"-state", &dynamodb.TableArgs{
+		BillingMode: pulumi.String("PAY_PER_REQUEST"),
+		HashKey:     pulumi.String(StateTableHashKey),
+		Attributes: dynamodb.TableAttributeArray{
+			dynamodb.TableAttributeArgs{Name: pulumi.String(StateTableHashKey), Type: pulumi.String("S")},
+		},
+		ServerSideEncryption:      dynamodb.TableServerSideEncryptionArgs{Enabled: pulumi.Bool(true), KmsKeyArn: cfg.PHIKeyARN},
+		PointInTimeRecovery:       dynamodb.TablePointInTimeRecoveryArgs{Enabled: pulumi.Bool(true)},
+		Ttl:                       dynamodb.TableTtlArgs{AttributeName: pulumi.String(StateTableTTLAttribute), Enabled: pulumi.Bool(true)},
+		DeletionProtectionEnabled: pulumi.Bool(cfg.Protect),
+		Tags:                      tags,
+	}, stateful...)
+	if err != nil {
+		return fmt.Errorf("create state table: %w", err)
+	}
+
+	topic, err := sns.NewTopic(ctx, name+"-alerts", &sns.TopicArgs{
+		KmsMasterKeyId: cfg.PHIKeyARN,
+		Tags:           tags,
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("create alert topic: %w", err)
+	}
+
+	attachment, err := b.rolePolicy(env, role, queue, deadLetterQueue, table, topic, logGroup)
+	if err != nil {
+		return err
+	}
+
+	if _, err := sns.NewTopicPolicy(ctx, name+"-alerts-policy", &sns.TopicPolicyArgs{
+		Arn: topic.Arn,
+		Policy: pulumi.All(topic.Arn, role.Arn).ApplyT(func(v []any) (string, error) {
+			return topicPolicy(v[0].(string), v[1].(string)).JSON()
+		}).(pulumi.StringOutput),
+	}, parent); err != nil {
+		return fmt.Errorf("create alert topic policy: %w", err)
+	}
+	for i, s := range cfg.Subscribers {
+		if _, err := sns.NewTopicSubscription(ctx, fmt.Sprintf("%s-alerts-sub-%d", name, i), &sns.TopicSubscriptionArgs{
+			Topic:    topic.Arn,
+			Protocol: pulumi.String(s.Protocol),
+			Endpoint: s.Endpoint,
+		}, parent); err != nil {
+			return fmt.Errorf("create alert subscription %d (%s): %w", i, s.Protocol, err)
+		}
+	}
+
+	if err := b.frameNotifications(env, queue); err != nil {
+		return err
+	}
+
+	evidenceBucket := cfg.EvidenceBucketARN.ToStringOutput().ApplyT(bucketNameFromARN).(pulumi.StringOutput)
+	variables := pulumi.StringMap{
+		EnvFramesBucket:   cfg.FramesBucketName,
+		EnvFrameKeyPrefix: pulumi.String(cfg.FrameKeyPrefix),
+		EnvStateTable:     table.Name,
+		EnvAlertTopicARN:  topic.Arn,
+		EnvEvidenceBucket: evidenceBucket,
+	}
+	for k, v := range cfg.Environment {
+		variables[k] = pulumi.String(v)
+	}
+	function, err := lambda.NewFunction(ctx, name+"-function", &lambda.FunctionArgs{
+		Name:                         pulumi.String(cfg.FunctionName),
+		Description:                  pulumi.String("MediGuard anomaly detector: analyses camera frames written by Kinesis Video image generation"),
+		Role:                         role.Arn,
+		Runtime:                      pulumi.String("provided.al2023"),
+		Architectures:                pulumi.StringArray{pulumi.String("arm64")},
+		Handler:                      pulumi.String("bootstrap"),
+		Code:                         cfg.Code,
+		MemorySize:                   pulumi.Int(cfg.MemorySizeMB),
+		Timeout:                      pulumi.Int(cfg.TimeoutSeconds),
+		ReservedConcurrentExecutions: pulumi.Int(cfg.ReservedConcurrency),
+		KmsKeyArn:                    cfg.PHIKeyARN,
+		Environment:                  lambda.FunctionEnvironmentArgs{Variables: variables},
+		VpcConfig: lambda.FunctionVpcConfigArgs{
+			SubnetIds:        cfg.SubnetIDs,
+			SecurityGroupIds: cfg.SecurityGroupIDs,
+		},
+		TracingConfig:    lambda.FunctionTracingConfigArgs{Mode: pulumi.String("Active")},
+		DeadLetterConfig: lambda.FunctionDeadLetterConfigArgs{TargetArn: deadLetterQueue.Arn},
+		LoggingConfig: lambda.FunctionLoggingConfigArgs{
+			LogFormat:           pulumi.String("JSON"),
+			LogGroup:            logGroup.Name,
+			ApplicationLogLevel: pulumi.String("INFO"),
+			SystemLogLevel:      pulumi.String("WARN"),
+		},
+		Tags: tags,
+		// The log group must exist first (else Lambda creates an unencrypted one
+		// without retention), and Lambda checks the role's VPC, queue and
+		// dead-letter permissions when the function is created.
+	}, parent, pulumi.DependsOn([]pulumi.Resource{logGroup, attachment}))
+	if err != nil {
+		return fmt.Errorf("create function %s: %w", cfg.FunctionName, err)
+	}
+
+	mapping := &lambda.EventSourceMappingArgs{
+		EventSourceArn:        queue.Arn,
+		FunctionName:          function.Arn,
+		BatchSize:             pulumi.Int(cfg.BatchSize),
+		FunctionResponseTypes: pulumi.StringArray{pulumi.String("ReportBatchItemFailures")},
+		Enabled:               pulumi.Bool(true),
+		Tags:                  tags,
+	}
+	if cfg.ReservedConcurrency >= 2 {
+		// Keep the pollers within the reserved concurrency (SQS allows 2..1000),
+		// so a busy queue waits in the queue instead of being throttled.
+		mapping.ScalingConfig = lambda.EventSourceMappingScalingConfigArgs{MaximumConcurrency: pulumi.Int(cfg.ReservedConcurrency)}
+	}
+	if _, err := lambda.NewEventSourceMapping(ctx, name+"-frames-mapping", mapping,
+		parent, pulumi.DependsOn([]pulumi.Resource{attachment})); err != nil {
+		return fmt.Errorf("create event source mapping: %w", err)
+	}
+
+	if err := b.alarms(function, queue, deadLetterQueue); err != nil {
+		return err
+	}
+
+	component.FunctionARN = function.Arn
+	component.FunctionName = function.Name
+	component.QueueARN = queue.Arn
+	component.QueueURL = queue.Url
+	component.DeadLetterQueueARN = deadLetterQueue.Arn
+	component.StateTableName = table.Name
+	component.AlertTopicARN = topic.Arn
+	component.RoleARN = role.Arn
+	return nil
+}
+
+// rolePolicy creates the execution role's managed policy (the policy pack
+// refuses inline policies) and attaches it.
+func (b builder) rolePolicy(env environment, role *iam.Role, queue, deadLetterQueue *sqs.Queue, table *dynamodb.Table, topic *sns.Topic, logGroup *cloudwatch.LogGroup) (*iam.RolePolicyAttachment, error) {
+	ctx, cfg, name, parent := b.ctx, b.cfg, b.name, b.parent
+	inputs := []any{
+		queue.Arn, deadLetterQueue.Arn, cfg.FramesBucketARN, cfg.EvidenceBucketARN,
+		table.Arn, topic.Arn, cfg.PHIKeyARN, logGroup.Arn, cfg.SubnetIDs,
+	}
+	if cfg.ExtraStatements != nil {
+		inputs = append(inputs, cfg.ExtraStatements)
+	}
+	document := pulumi.All(inputs...).ApplyT(func(v []any) (string, error) {
+		arns := roleARNs{
+			QueueARN:           v[0].(string),
+			DeadLetterQueueARN: v[1].(string),
+			FramesBucketARN:    v[2].(string),
+			FrameKeyPrefix:     cfg.FrameKeyPrefix,
+			EvidenceBucketARN:  v[3].(string),
+			TableARN:           v[4].(string),
+			TopicARN:           v[5].(string),
+			PHIKeyARN:          v[6].(string),
+			LogGroupARN:        v[7].(string),
+			SubnetIDs:          v[8].([]string),
+		}
+		var extra []policydoc.Statement
+		if len(v) > 9 {
+			statements, ok := v[9].([]policydoc.Statement)
+			if !ok {
+				return "", fmt.Errorf("ExtraStatements resolved to %T, want []policydoc.Statement", v[9])
+			}
+			extra = statements
+		}
+		return executionPolicy(env, arns, extra).JSON()
+	}).(pulumi.StringOutput)
+
+	policy, err := iam.NewPolicy(ctx, name+"-policy", &iam.PolicyArgs{
+		Description: pulumi.String("Least-privilege permissions of the MediGuard detector function " + cfg.FunctionName),
+		Policy:      document,
+		Tags:        cfg.tags(),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create execution policy: %w", err)
+	}
+	attachment, err := iam.NewRolePolicyAttachment(ctx, name+"-policy-attachment", &iam.RolePolicyAttachmentArgs{
+		Role:      role.Name,
+		PolicyArn: policy.Arn,
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("attach execution policy: %w", err)
+	}
+	return attachment, nil
+}
+
+// frameNotifications lets S3 send to the queue and configures the frames
+// bucket to notify it of new frames. The notification waits for the queue
+// policy: S3 checks that it may send when the configuration is saved.
+func (b builder) frameNotifications(env environment, queue *sqs.Queue) error {
+	ctx, cfg, name, parent := b.ctx, b.cfg, b.name, b.parent
+	policy, err := sqs.NewQueuePolicy(ctx, name+"-frames-policy", &sqs.QueuePolicyArgs{
+		QueueUrl: queue.Url,
+		Policy: pulumi.All(queue.Arn, cfg.FramesBucketARN).ApplyT(func(v []any) (string, error) {
+			return queuePolicy(env, v[0].(string), v[1].(string)).JSON()
+		}).(pulumi.StringOutput),
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("create frame queue policy: %w", err)
+	}
+	_, err = s3.NewBucketNotification(ctx, name+"-frames-notification", &s3.BucketNotificationArgs{
+		Bucket: cfg.FramesBucketName,
+		Queues: s3.BucketNotificationQueueArray{
+			s3.BucketNotificationQueueArgs{
+				Id:           pulumi.String(name + "-frames"),
+				QueueArn:     queue.Arn,
+				Events:       pulumi.StringArray{pulumi.String("s3:ObjectCreated:*")},
+				FilterPrefix: pulumi.String(cfg.FrameKeyPrefix),
+				FilterSuffix: pulumi.String(FrameSuffix),
+			},
+		},
+	}, parent, pulumi.DependsOn([]pulumi.Resource{policy}))
+	if err != nil {
+		return fmt.Errorf("create frames bucket notification: %w", err)
+	}
+	return nil
+}
+
+// alarms creates the operational alarms; every transition goes to the
+// operations topic.
+func (b builder) alarms(function *lambda.Function, queue, deadLetterQueue *sqs.Queue) error {
+	ctx, cfg, name, parent := b.ctx, b.cfg, b.name, b.parent
+	actions := pulumi.Array{cfg.AlarmTopicARN}
+	for _, spec := range alarmSpecs(cfg.QueueAgeAlarmSeconds) {
+		dimensions := pulumi.StringMap{}
+		switch spec.Target {
+		case targetFunction:
+			dimensions["FunctionName"] = function.Name
+		case targetQueue:
+			dimensions["QueueName"] = queue.Name
+		case targetDeadLetterQueue:
+			dimensions["QueueName"] = deadLetterQueue.Name
+		}
+		if _, err := cloudwatch.NewMetricAlarm(ctx, name+"-"+spec.Suffix, &cloudwatch.MetricAlarmArgs{
+			AlarmDescription:        pulumi.String(spec.Description),
+			Namespace:               pulumi.String(spec.Namespace),
+			MetricName:              pulumi.String(spec.Metric),
+			Dimensions:              dimensions,
+			Statistic:               pulumi.String(spec.Statistic),
+			Period:                  pulumi.Int(alarmPeriodSeconds),
+			EvaluationPeriods:       pulumi.Int(alarmEvaluationPeriods),
+			ComparisonOperator:      pulumi.String(alarmComparison),
+			Threshold:               pulumi.Float64(spec.Threshold),
+			TreatMissingData:        pulumi.String(alarmMissingData),
+			ActionsEnabled:          pulumi.Bool(true),
+			AlarmActions:            actions,
+			OkActions:               actions,
+			InsufficientDataActions: actions,
+			Tags:                    cfg.tags(),
+		}, parent); err != nil {
+			return fmt.Errorf("create alarm %s: %w", spec.Suffix, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,294 @@
+package anomalydetector
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Defaults for the plain settings of AnomalyDetectorArgs.
+const (
+	DefaultReservedConcurrency  = 10
+	DefaultMemorySizeMB         = 512
+	DefaultTimeoutSeconds       = 30
+	DefaultBatchSize            = 10
+	DefaultMaxReceiveCount      = 5
+	DefaultLogRetentionDays     = 2192 // six years: the HIPAA documentation retention period
+	DefaultQueueAgeAlarmSeconds = 300
+	DefaultFrameKeyPrefix       = "frames/"
+)
+
+// MinLogRetentionDays is the shortest log retention accepted: the policy pack's
+// log-group-retention floor (Prowler and Checkov use 365 days).
+const MinLogRetentionDays = 365
+
+// queueVisibilityFactor is how many function timeouts a received message stays
+// hidden: AWS recommends at least six for an SQS event source, so a batch
+// retried by Lambda is not handed to a second invocation at the same time.
+const queueVisibilityFactor = 6
+
+// Retention of the two queues. Frames older than a few days are useless for
+// live detection; the dead-letter queue keeps messages the longest SQS allows,
+// so operators have two weeks to inspect and redrive them.
+const (
+	queueRetentionSeconds           = 4 * 24 * 3600
+	deadLetterQueueRetentionSeconds = 14 * 24 * 3600
+)
+
+// validLogRetentionDays are the values CloudWatch Logs accepts.
+var validLogRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+// SubscriberProtocols are the SNS protocols the alert topic may deliver to.
+// Plain http is refused (alerts would cross the network unencrypted); firehose
+// and application endpoints need settings this component does not manage.
+var SubscriberProtocols = []string{"email", "https", "lambda", "sms", "sqs"}
+
+// Subscriber is one subscription to the alert topic.
+type Subscriber struct {
+	// Protocol is one of SubscriberProtocols.
+	Protocol string
+	// Endpoint is the address for the protocol (email address, https URL, ARN,
+	// phone number). It may be a secret output; it is never logged.
+	Endpoint pulumi.StringInput
+}
+
+// AnomalyDetectorArgs configures the detection compute.
+//
+// Plain Go fields decide which resources exist and how they behave; Input
+// fields carry values other resources produce.
+type AnomalyDetectorArgs struct {
+	// Code is the deployment package: a zip holding the Go handler as
+	// "bootstrap" (internal/lambdaarchive builds it). Required.
+	Code pulumi.Archive
+	// FunctionName names the Lambda function and its /aws/lambda/<name> log
+	// group; default: the component name. Make it unique per account and region.
+	FunctionName string
+
+	// FramesBucketName and FramesBucketARN identify the bucket KVS image
+	// generation writes frames to. Required. This component owns the bucket's
+	// notification configuration (S3 keeps one per bucket).
+	FramesBucketName pulumi.StringInput
+	FramesBucketARN  pulumi.StringInput
+	// FrameKeyPrefix is the key prefix frames are written under, ending in
+	// "/": the path of the KVS image generation destination URI; default "frames/".
+	FrameKeyPrefix string
+	// EvidenceBucketARN is the bucket the function writes evidence snapshots to. Required.
+	EvidenceBucketARN pulumi.StringInput
+	// PHIKeyARN encrypts the queues, table, topic, log group and the function's
+	// environment. Required. Its key policy must let S3 notifications
+	// (s3.amazonaws.com) use it, or S3 cannot deliver to the encrypted queue.
+	PHIKeyARN pulumi.StringInput
+
+	// SubnetIDs and SecurityGroupIDs place the function in private subnets. Required.
+	SubnetIDs        pulumi.StringArrayInput
+	SecurityGroupIDs pulumi.StringArrayInput
+
+	// AlarmTopicARN receives the operational alarms (alarm, OK and
+	// insufficient-data transitions). Required.
+	AlarmTopicARN pulumi.StringInput
+	// Subscribers receive detection alerts from the alert topic.
+	Subscribers []Subscriber
+
+	// ReservedConcurrency caps concurrent executions (1..1000); default 10.
+	ReservedConcurrency int
+	// MemorySizeMB is the function memory (128..10240); default 512.
+	MemorySizeMB int
+	// TimeoutSeconds is the function timeout (1..900); default 30.
+	TimeoutSeconds int
+	// BatchSize is how many queue messages one invocation receives (1..10); default 10.
+	BatchSize int
+	// MaxReceiveCount is how many deliveries a message gets before it moves to
+	// the dead-letter queue (1..1000); default 5.
+	MaxReceiveCount int
+	// LogRetentionDays is a CloudWatch Logs retention value of at least
+	// MinLogRetentionDays; default 2192.
+	LogRetentionDays int
+	// QueueAgeAlarmSeconds raises an alarm when the oldest queued frame is
+	// older than this (60..1209600); default 300.
+	QueueAgeAlarmSeconds int
+
+	// Environment adds plain configuration variables for the function. Never
+	// put secrets here: values are stored in state and in the function
+	// configuration. Names reserved by Lambda or set by this component are refused.
+	Environment map[string]string
+	// ExtraStatements is an output resolving to []policydoc.Statement that is
+	// appended to the execution role policy, for example the Kinesis Video
+	// consumer statements of the videostream package. Optional; use
+	// pulumi.ToOutput(statements) for statements known in advance.
+	ExtraStatements pulumi.Output
+
+	// Protect protects the stateful children (state table, queues) from
+	// deletion and turns on the table's deletion protection.
+	Protect bool
+	// Tags are added to every child that takes tags.
+	Tags map[string]string
+}
+
+// Environment variables the component sets for the function.
+const (
+	EnvFramesBucket   = "FRAMES_BUCKET"
+	EnvFrameKeyPrefix = "FRAME_KEY_PREFIX"
+	EnvStateTable     = "STATE_TABLE"
+	EnvAlertTopicARN  = "ALERT_TOPIC_ARN"
+	EnvEvidenceBucket = "EVIDENCE_BUCKET"
+)
+
+var componentEnvironment = []string{EnvFramesBucket, EnvFrameKeyPrefix, EnvStateTable, EnvAlertTopicARN, EnvEvidenceBucket}
+
+var (
+	functionNamePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+	envNamePattern      = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+	// secretLikeName catches variable names that announce a secret.
+	secretLikeName = regexp.MustCompile(`(?i)(secret|passw|token|credential|private.?key|api.?key)`)
+)
+
+// config is the validated, defaulted copy of the caller's args.
+type config struct {
+	AnomalyDetectorArgs
+}
+
+// withDefaults validates args and returns a defaulted copy, naming every
+// problem at once. The caller's args are never modified.
+func (a *AnomalyDetectorArgs) withDefaults(name string) (config, error) {
+	if a == nil {
+		return config{}, fmt.Errorf("anomalydetector %q: args are required", name)
+	}
+	c := config{AnomalyDetectorArgs: *a}
+	c.Subscribers = slices.Clone(a.Subscribers)
+	c.Environment = maps.Clone(a.Environment)
+	c.Tags = maps.Clone(a.Tags)
+
+	setDefault(&c.FunctionName, name)
+	setDefault(&c.FrameKeyPrefix, DefaultFrameKeyPrefix)
+	setDefault(&c.ReservedConcurrency, DefaultReservedConcurrency)
+	setDefault(&c.MemorySizeMB, DefaultMemorySizeMB)
+	setDefault(&c.TimeoutSeconds, DefaultTimeoutSeconds)
+	setDefault(&c.BatchSize, DefaultBatchSize)
+	setDefault(&c.MaxReceiveCount, DefaultMaxReceiveCount)
+	setDefault(&c.LogRetentionDays, DefaultLogRetentionDays)
+	setDefault(&c.QueueAgeAlarmSeconds, DefaultQueueAgeAlarmSeconds)
+
+	var errs []error
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: "+format, append([]any{field}, args...)...))
+	}
+	if name == "" {
+		bad("name", "is empty")
+	}
+	if a.Code == nil {
+		bad("Code", "is required (the handler's deployment package)")
+	}
+	if !functionNamePattern.MatchString(c.FunctionName) {
+		bad("FunctionName", "%q must be 1-64 letters, digits, hyphens or underscores", c.FunctionName)
+	}
+	required := map[string]bool{
+		"FramesBucketName":  a.FramesBucketName == nil,
+		"FramesBucketARN":   a.FramesBucketARN == nil,
+		"EvidenceBucketARN": a.EvidenceBucketARN == nil,
+		"PHIKeyARN":         a.PHIKeyARN == nil,
+		"AlarmTopicARN":     a.AlarmTopicARN == nil,
+		"SubnetIDs":         isEmptyArray(a.SubnetIDs),
+		"SecurityGroupIDs":  isEmptyArray(a.SecurityGroupIDs),
+	}
+	for _, field := range slices.Sorted(maps.Keys(required)) {
+		if required[field] {
+			bad(field, "is required")
+		}
+	}
+	if p := c.FrameKeyPrefix; strings.HasPrefix(p, "/") || !strings.HasSuffix(p, "/") || strings.ContainsAny(p, "*?") {
+		bad("FrameKeyPrefix", "%q must end with /, not start with / and hold no wildcards", p)
+	}
+	inRange := func(field string, v, lo, hi int) {
+		if v < lo || v > hi {
+			bad(field, "%d is outside %d..%d", v, lo, hi)
+		}
+	}
+	inRange("ReservedConcurrency", c.ReservedConcurrency, 1, 1000)
+	inRange("MemorySizeMB", c.MemorySizeMB, 128, 10240)
+	inRange("TimeoutSeconds", c.TimeoutSeconds, 1, 900)
+	inRange("BatchSize", c.BatchSize, 1, 10)
+	inRange("MaxReceiveCount", c.MaxReceiveCount, 1, 1000)
+	inRange("QueueAgeAlarmSeconds", c.QueueAgeAlarmSeconds, 60, deadLetterQueueRetentionSeconds)
+	if !slices.Contains(validLogRetentionDays, c.LogRetentionDays) || c.LogRetentionDays < MinLogRetentionDays {
+		bad("LogRetentionDays", "%d must be a CloudWatch Logs retention value of at least %d", c.LogRetentionDays, MinLogRetentionDays)
+	}
+	for i, s := range c.Subscribers {
+		field := fmt.Sprintf("Subscribers[%d]", i)
+		switch {
+		case s.Protocol == "http":
+			bad(field+".Protocol", "http sends alerts unencrypted; use https")
+		case !slices.Contains(SubscriberProtocols, s.Protocol):
+			bad(field+".Protocol", "%q must be one of %s", s.Protocol, strings.Join(SubscriberProtocols, ", "))
+		}
+		if s.Endpoint == nil {
+			bad(field+".Endpoint", "is required")
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(c.Environment)) {
+		field := fmt.Sprintf("Environment[%q]", k)
+		switch {
+		case !envNamePattern.MatchString(k):
+			bad(field, "is not a valid variable name")
+		case strings.HasPrefix(k, "AWS_") || strings.HasPrefix(k, "LAMBDA_") || strings.HasPrefix(k, "_"):
+			bad(field, "is reserved by Lambda")
+		case slices.Contains(componentEnvironment, k):
+			bad(field, "is set by the component")
+		case secretLikeName.MatchString(k):
+			bad(field, "looks like a secret; pass secrets through Secrets Manager, never the environment")
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(c.Tags)) {
+		if strings.HasPrefix(strings.ToLower(k), "aws:") || k == "" || len(k) > 128 || len(c.Tags[k]) > 256 {
+			bad(fmt.Sprintf("Tags[%q]", k), "must be 1-128 characters not starting with aws: and its value at most 256")
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return config{}, fmt.Errorf("anomalydetector %q: invalid args:\n%w", name, err)
+	}
+	return c, nil
+}
+
+// isEmptyArray reports a missing array input, or a literal one with no
+// elements; arrays produced by other resources are checked by AWS.
+func isEmptyArray(in pulumi.StringArrayInput) bool {
+	if in == nil {
+		return true
+	}
+	if literal, ok := in.(pulumi.StringArray); ok {
+		return len(literal) == 0
+	}
+	return false
+}
+
+func setDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
+	}
+}
+
+// tags returns the caller's tags with the component's own merged over them.
+func (c config) tags() pulumi.StringMap {
+	out := pulumi.StringMap{}
+	for k, v := range c.Tags {
+		out[k] = pulumi.String(v)
+	}
+	out["managed-by"] = pulumi.String("mediguard")
+	out["data-classification"] = pulumi.String("PHI")
+	return out
+}
+
+// visibilityTimeoutSeconds is the queue visibility timeout for the function timeout.
+func (c config) visibilityTimeoutSeconds() int {
+	return queueVisibilityFactor * c.TimeoutSeconds
+}
+
+// logGroupName is where Lambda writes the function's logs.
+func (c config) logGroupName() string {
+	return "/aws/lambda/" + c.FunctionName
+}

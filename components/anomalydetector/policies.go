@@ -1,0 +1,255 @@
+package anomalydetector
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/mediguard/mediguard/components/policydoc"
+)
+
+// Statement IDs of the execution role policy.
+const (
+	SidConsumeFrameQueue     = "ConsumeFrameQueue"
+	SidReadFrames            = "ReadFrames"
+	SidWriteEvidence         = "WriteEvidence"
+	SidCameraState           = "CameraState"
+	SidPublishAlerts         = "PublishAlerts"
+	SidUsePHIKey             = "UsePHIKey"
+	SidWriteOwnLogs          = "WriteOwnLogs"
+	SidSendToDeadLetterQueue = "SendToDeadLetterQueue"
+	SidVPCNetworkInterfaces  = "VPCNetworkInterfaces"
+	SidUploadTraces          = "UploadTraces"
+)
+
+// Statement IDs of the resource policies.
+const (
+	SidLambdaAssumeRole       = "LambdaAssumeRole"
+	SidS3FrameNotifications   = "S3FrameNotifications"
+	SidDenyInsecureTransport  = "DenyInsecureTransport"
+	SidDetectorPublishes      = "DetectorPublishes"
+	SidDenyPublishFromOthers  = "DenyPublishFromOthers"
+	SidDenyInsecurePublishing = "DenyInsecurePublishing"
+)
+
+// environment is the account, region and partition the component deploys to.
+type environment struct {
+	AccountID string
+	Region    string
+	Partition string
+}
+
+// roleARNs are the resolved ARNs the execution role policy is scoped to.
+type roleARNs struct {
+	QueueARN           string
+	DeadLetterQueueARN string
+	FramesBucketARN    string
+	FrameKeyPrefix     string
+	EvidenceBucketARN  string
+	TableARN           string
+	TopicARN           string
+	PHIKeyARN          string
+	LogGroupARN        string
+	SubnetIDs          []string
+}
+
+// trustPolicy lets only Lambda, acting for this account, assume the role.
+func trustPolicy(env environment) policydoc.Document {
+	return policydoc.New(policydoc.Statement{
+		Sid:        SidLambdaAssumeRole,
+		Effect:     policydoc.Allow,
+		Principal:  &policydoc.Principal{Service: []string{"lambda.amazonaws.com"}},
+		Actions:    []string{"sts:AssumeRole"},
+		Conditions: policydoc.Conditions{"StringEquals": {"aws:SourceAccount": {env.AccountID}}},
+	})
+}
+
+// executionPolicy is the function's least-privilege policy: every statement
+// names the exact resources it needs, except the two AWS gives no resource
+// scope for (see vpcStatement and the X-Ray statement). extra statements are
+// appended after the component's own.
+func executionPolicy(env environment, a roleARNs, extra []policydoc.Statement) policydoc.Document {
+	statements := []policydoc.Statement{
+		{
+			Sid:       SidConsumeFrameQueue,
+			Effect:    policydoc.Allow,
+			Actions:   []string{"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"},
+			Resources: []string{a.QueueARN},
+		},
+		{
+			Sid:       SidReadFrames,
+			Effect:    policydoc.Allow,
+			Actions:   []string{"s3:GetObject"},
+			Resources: []string{a.FramesBucketARN + "/" + a.FrameKeyPrefix + "*"},
+		},
+		{
+			Sid:       SidWriteEvidence,
+			Effect:    policydoc.Allow,
+			Actions:   []string{"s3:PutObject", "s3:PutObjectRetention"},
+			Resources: []string{a.EvidenceBucketARN + "/*"},
+		},
+		{
+			Sid:       SidCameraState,
+			Effect:    policydoc.Allow,
+			Actions:   []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"},
+			Resources: []string{a.TableARN},
+		},
+		{
+			Sid:       SidPublishAlerts,
+			Effect:    policydoc.Allow,
+			Actions:   []string{"sns:Publish"},
+			Resources: []string{a.TopicARN},
+		},
+		{
+			// Reading the encrypted queue, frames, environment and table, and
+			// writing encrypted evidence, state and alerts.
+			Sid:       SidUsePHIKey,
+			Effect:    policydoc.Allow,
+			Actions:   []string{"kms:Decrypt", "kms:GenerateDataKey"},
+			Resources: []string{a.PHIKeyARN},
+		},
+		{
+			// The group itself (CreateLogStream) and its streams (PutLogEvents).
+			// No logs:CreateLogGroup: the component creates the group.
+			Sid:       SidWriteOwnLogs,
+			Effect:    policydoc.Allow,
+			Actions:   []string{"logs:CreateLogStream", "logs:PutLogEvents"},
+			Resources: []string{a.LogGroupARN, a.LogGroupARN + ":*"},
+		},
+		{
+			// Lambda sends failed asynchronous invocations to the dead-letter
+			// queue with the function's own permissions.
+			Sid:       SidSendToDeadLetterQueue,
+			Effect:    policydoc.Allow,
+			Actions:   []string{"sqs:SendMessage"},
+			Resources: []string{a.DeadLetterQueueARN},
+		},
+		vpcStatement(env, a.SubnetIDs),
+		{
+			// X-Ray's PutTraceSegments and PutTelemetryRecords have no resource
+			// types: IAM only accepts "*" for them (the AWSXRayDaemonWriteAccess
+			// managed policy does the same). Tracing uploads carry no PHI.
+			Sid:       SidUploadTraces,
+			Effect:    policydoc.Allow,
+			Actions:   []string{"xray:PutTraceSegments", "xray:PutTelemetryRecords"},
+			Resources: []string{"*"},
+		},
+	}
+	return policydoc.New(append(statements, extra...)...)
+}
+
+// vpcStatement holds the network interface permissions Lambda uses, with the
+// function's role, to attach the function to its subnets.
+//
+// ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets support no resource
+// scope, and Lambda does not name the interfaces it will create, so the
+// statement must use Resource "*" (as AWSLambdaVPCAccessExecutionRole does).
+// It is narrowed with ec2:Subnet, the condition key EC2 evaluates on network
+// interface resources: interfaces may only be created, changed or deleted in
+// the function's own subnets. "IfExists" keeps the Describe calls (and the
+// security group resource of CreateNetworkInterface), which carry no ec2:Subnet
+// key, working.
+func vpcStatement(env environment, subnetIDs []string) policydoc.Statement {
+	subnets := make([]string, 0, len(subnetIDs))
+	for _, id := range subnetIDs {
+		subnets = append(subnets, fmt.Sprintf("arn:%s:ec2:%s:%s:subnet/%s", env.Partition, env.Region, env.AccountID, id))
+	}
+	return policydoc.Statement{
+		Sid:    SidVPCNetworkInterfaces,
+		Effect: policydoc.Allow,
+		Actions: []string{
+			"ec2:CreateNetworkInterface",
+			"ec2:DescribeNetworkInterfaces",
+			"ec2:DescribeSubnets",
+			"ec2:DeleteNetworkInterface",
+			"ec2:AssignPrivateIpAddresses",
+			"ec2:UnassignPrivateIpAddresses",
+		},
+		Resources:  []string{"*"},
+		Conditions: policydoc.Conditions{"ArnEqualsIfExists": {"ec2:Subnet": subnets}},
+	}
+}
+
+// queuePolicy lets S3 deliver notifications from the frames bucket of this
+// account only (aws:SourceArn and aws:SourceAccount stop a confused deputy:
+// another account's bucket naming this queue) and refuses plaintext access.
+func queuePolicy(env environment, queueARN, framesBucketARN string) policydoc.Document {
+	return policydoc.New(
+		policydoc.Statement{
+			Sid:       SidS3FrameNotifications,
+			Effect:    policydoc.Allow,
+			Principal: &policydoc.Principal{Service: []string{"s3.amazonaws.com"}},
+			Actions:   []string{"sqs:SendMessage"},
+			Resources: []string{queueARN},
+			Conditions: policydoc.Conditions{
+				"ArnEquals":    {"aws:SourceArn": {framesBucketARN}},
+				"StringEquals": {"aws:SourceAccount": {env.AccountID}},
+			},
+		},
+		denyInsecureTransport(SidDenyInsecureTransport, "sqs:*", queueARN),
+	)
+}
+
+// topicPolicy lets only the detector's role publish alerts, over TLS. Topic
+// administration stays with the account's IAM policies.
+func topicPolicy(topicARN, roleARN string) policydoc.Document {
+	return policydoc.New(
+		policydoc.Statement{
+			Sid:       SidDetectorPublishes,
+			Effect:    policydoc.Allow,
+			Principal: &policydoc.Principal{AWS: []string{roleARN}},
+			Actions:   []string{"sns:Publish"},
+			Resources: []string{topicARN},
+		},
+		policydoc.Statement{
+			Sid:        SidDenyPublishFromOthers,
+			Effect:     policydoc.Deny,
+			Principal:  &policydoc.Principal{Any: true},
+			Actions:    []string{"sns:Publish"},
+			Resources:  []string{topicARN},
+			Conditions: policydoc.Conditions{"ArnNotEquals": {"aws:PrincipalArn": {roleARN}}},
+		},
+		denyInsecureTransport(SidDenyInsecurePublishing, "sns:Publish", topicARN),
+	)
+}
+
+func denyInsecureTransport(sid, action, resourceARN string) policydoc.Statement {
+	return policydoc.Statement{
+		Sid:        sid,
+		Effect:     policydoc.Deny,
+		Principal:  &policydoc.Principal{Any: true},
+		Actions:    []string{action},
+		Resources:  []string{resourceARN},
+		Conditions: policydoc.Conditions{"Bool": {"aws:SecureTransport": {"false"}}},
+	}
+}
+
+// redrivePolicy sends a message to the dead-letter queue after maxReceiveCount deliveries.
+func redrivePolicy(deadLetterQueueARN string, maxReceiveCount int) string {
+	// A struct of strings and ints always marshals.
+	b, _ := json.Marshal(struct {
+		DeadLetterTargetARN string `json:"deadLetterTargetArn"`
+		MaxReceiveCount     int    `json:"maxReceiveCount"`
+	}{deadLetterQueueARN, maxReceiveCount})
+	return string(b)
+}
+
+// redriveAllowPolicy lets only the frame queue use the dead-letter queue.
+func redriveAllowPolicy(queueARN string) string {
+	// A struct of strings always marshals.
+	b, _ := json.Marshal(struct {
+		RedrivePermission string   `json:"redrivePermission"`
+		SourceQueueARNs   []string `json:"sourceQueueArns"`
+	}{"byQueue", []string{queueARN}})
+	return string(b)
+}
+
+// bucketNameFromARN returns the bucket name of an S3 bucket ARN
+// (arn:<partition>:s3:::<name>).
+func bucketNameFromARN(arn string) (string, error) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "s3" || parts[3] != "" || parts[4] != "" || parts[5] == "" || strings.Contains(parts[5], "/") {
+		return "", fmt.Errorf("%q is not an S3 bucket ARN", arn)
+	}
+	return parts[5], nil
+}

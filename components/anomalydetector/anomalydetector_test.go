@@ -562,9 +562,17 @@ func TestSubscriptions(t *testing.T) {
 	}
 }
 
+// TestDryRun previews the component with the inputs other resources of the
+// same stack produce still unknown, as in a first preview.
 func TestDryRun(t *testing.T) {
 	t.Parallel()
+	unknown := func() pulumi.Output { return pulumi.UnsafeUnknownOutput(nil) }
 	args := testArgs()
+	args.FramesBucketName = unknown().ApplyT(func(any) string { return "" }).(pulumi.StringOutput)
+	args.FramesBucketARN = unknown().ApplyT(func(any) string { return "" }).(pulumi.StringOutput)
+	args.EvidenceBucketARN = unknown().ApplyT(func(any) string { return "" }).(pulumi.StringOutput)
+	args.PHIKeyARN = unknown().ApplyT(func(any) string { return "" }).(pulumi.StringOutput)
+	args.SubnetIDs = unknown().ApplyT(func(any) []string { return nil }).(pulumi.StringArrayOutput)
 	args.Subscribers = []Subscriber{{Protocol: "email", Endpoint: pulumi.String("ops@example.org")}}
 	r, err := run(t, args, func(i *pulumi.RunInfo) { i.DryRun = true })
 	if err != nil {
@@ -574,6 +582,11 @@ func TestDryRun(t *testing.T) {
 	want["aws:sns/topicSubscription:TopicSubscription"] = 1
 	if got := r.TypeCounts(); !maps.Equal(got, want) {
 		t.Errorf("preview inventory =\n%v\nwant\n%v", got, want)
+	}
+	policy := mustNamed(t, r, "aws:iam/policy:Policy", testName+"-policy")
+	// The mock monitor receives unknown inputs as computed or null values.
+	if v := policy.Inputs["policy"]; !v.IsComputed() && !v.IsNull() {
+		t.Errorf("execution policy is known in preview although the subnets are not; the test no longer previews unknowns")
 	}
 }
 

@@ -85,8 +85,8 @@ func failureIDs(resp events.SQSEventResponse) []string {
 func TestHandleFixtures(t *testing.T) {
 	t.Parallel()
 	const (
-		k1 = "frames/111122223333_cam-301_1764876601000_f20f9add-75e7-4399-a30f-fc7aefb1bab7.jpg"
-		k2 = "frames/111122223333_cam-302_1764876601200_0b8e2f4c-1a2b-4c3d-8e9f-a0b1c2d3e4f5.jpg"
+		k1 = "frames/111122223333_cam-301_1796412601000_f20f9add-75e7-4399-a30f-fc7aefb1bab7.jpg"
+		k2 = "frames/111122223333_cam-302_1796412601200_0b8e2f4c-1a2b-4c3d-8e9f-a0b1c2d3e4f5.jpg"
 	)
 	tests := []struct {
 		fixture      string
@@ -99,7 +99,7 @@ func TestHandleFixtures(t *testing.T) {
 		{fixture: "malformed-json.json", wantReasons: []string{"malformed"}},
 		{fixture: "wrong-event-type.json", wantReasons: []string{"wrong_event_type"}},
 		{fixture: "oversized-object.json", wantReasons: []string{"object_too_large"}},
-		{fixture: "url-encoded-key.json", wantKeys: []string{"frames/night shift_111122223333_cam-301_1764876601000_f20f9add-75e7-4399-a30f-fc7aefb1bab7.jpg"}},
+		{fixture: "url-encoded-key.json", wantKeys: []string{"frames/night shift_111122223333_cam-301_1796412601000_f20f9add-75e7-4399-a30f-fc7aefb1bab7.jpg"}},
 		{fixture: "batch-one-bad.json", wantKeys: []string{k1, k2}, wantReasons: []string{"key_layout"}},
 		{fixture: "bad-url-escape.json", wantReasons: []string{"malformed"}},
 		{fixture: "not-a-notification.json", wantReasons: []string{"not_s3_notification"}},
@@ -152,12 +152,12 @@ func TestHandleParsesFrameFields(t *testing.T) {
 	want := FrameRef{
 		MessageID:  "4d8c4a4e-0001-4c1b-9a0e-000000000001",
 		Bucket:     testBucket,
-		Key:        "frames/111122223333_cam-301_1764876601000_f20f9add-75e7-4399-a30f-fc7aefb1bab7.jpg",
+		Key:        "frames/111122223333_cam-301_1796412601000_f20f9add-75e7-4399-a30f-fc7aefb1bab7.jpg",
 		Size:       23811,
 		Sequencer:  "0065A7B3C1D2E3F401",
 		EventTime:  time.Date(2026, 12, 4, 19, 30, 1, 412e6, time.UTC),
 		StreamName: "cam-301",
-		CapturedAt: time.UnixMilli(1764876601000).UTC(),
+		CapturedAt: time.UnixMilli(1796412601000).UTC(),
 	}
 	if got := sink.frames[0]; got != want {
 		t.Errorf("frame = %+v\nwant    %+v", got, want)
@@ -167,7 +167,7 @@ func TestHandleParsesFrameFields(t *testing.T) {
 func TestHandleRetriesOnlyMessagesWhoseSinkFailed(t *testing.T) {
 	t.Parallel()
 	sink := &recordingSink{failKeys: map[string]bool{
-		"frames/111122223333_cam-302_1764876601200_0b8e2f4c-1a2b-4c3d-8e9f-a0b1c2d3e4f5.jpg": true,
+		"frames/111122223333_cam-302_1796412601200_0b8e2f4c-1a2b-4c3d-8e9f-a0b1c2d3e4f5.jpg": true,
 	}}
 	h, err := NewHandler(testConfig, sink, slog.New(slog.DiscardHandler))
 	if err != nil {

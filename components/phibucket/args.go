@@ -130,6 +130,14 @@ var (
 // reservedSids are the statement IDs the component writes itself.
 var reservedSids = []string{SidDenyInsecureTransport, SidDenyOutdatedTLS, SidDenyNonKMSEncryption, SidDenyWrongKMSKey}
 
+// Validate reports every problem NewPhiBucket would reject args for, without
+// registering anything. Components that build a PhiBucket call it before they
+// register themselves, so that their own invalid args register nothing either.
+func (a *PhiBucketArgs) Validate(name string) error {
+	_, err := a.withDefaults(name)
+	return err
+}
+
 // withDefaults validates args and returns a defaulted copy, reporting every
 // problem at once. The caller's args are never modified.
 func (a *PhiBucketArgs) withDefaults(name string) (PhiBucketArgs, error) {

@@ -112,10 +112,15 @@ func (b builder) lookupEnvironment() (environment, error) {
 	return environment{AccountID: identity.AccountId, Region: region.Name, Partition: partition.Partition}, nil
 }
 
+// stateful are the options of children that hold data: the table and queues.
+func (b builder) stateful() []pulumi.ResourceOption {
+	return []pulumi.ResourceOption{b.parent, pulumi.Protect(b.cfg.Protect)}
+}
+
+// build creates the children in dependency order and sets the component's outputs.
 func (b builder) build(component *AnomalyDetector) error {
 	ctx, cfg, name, parent := b.ctx, b.cfg, b.name, b.parent
 	tags := cfg.tags()
-	stateful := []pulumi.ResourceOption{parent, pulumi.Protect(cfg.Protect)}
 
 	env, err := b.lookupEnvironment()
 	if err != nil {
@@ -144,32 +149,9 @@ func (b builder) build(component *AnomalyDetector) error {
 		return fmt.Errorf("create log group %s: %w", cfg.logGroupName(), err)
 	}
 
-	deadLetterQueue, err := sqs.NewQueue(ctx, name+"-dlq", &sqs.QueueArgs{
-		KmsMasterKeyId:          cfg.PHIKeyARN,
-		MessageRetentionSeconds: pulumi.Int(deadLetterQueueRetentionSeconds),
-		Tags:                    tags,
-	}, stateful...)
+	queue, deadLetterQueue, err := b.queues()
 	if err != nil {
-		return fmt.Errorf("create dead-letter queue: %w", err)
-	}
-	queue, err := sqs.NewQueue(ctx, name+"-frames", &sqs.QueueArgs{
-		KmsMasterKeyId:           cfg.PHIKeyARN,
-		VisibilityTimeoutSeconds: pulumi.Int(cfg.visibilityTimeoutSeconds()),
-		MessageRetentionSeconds:  pulumi.Int(queueRetentionSeconds),
-		ReceiveWaitTimeSeconds:   pulumi.Int(20),
-		RedrivePolicy: deadLetterQueue.Arn.ApplyT(func(arn string) string {
-			return redrivePolicy(arn, cfg.MaxReceiveCount)
-		}).(pulumi.StringOutput),
-		Tags: tags,
-	}, stateful...)
-	if err != nil {
-		return fmt.Errorf("create frame queue: %w", err)
-	}
-	if _, err := sqs.NewRedriveAllowPolicy(ctx, name+"-dlq-redrive-allow", &sqs.RedriveAllowPolicyArgs{
-		QueueUrl:           deadLetterQueue.Url,
-		RedriveAllowPolicy: queue.Arn.ApplyT(redriveAllowPolicy).(pulumi.StringOutput),
-	}, parent); err != nil {
-		return fmt.Errorf("create dead-letter queue redrive allow policy: %w", err)
+		return err
 	}
 
 	table, err := dynamodb.NewTable(ctx, name+"-state", &dynamodb.TableArgs{
@@ -183,7 +165,7 @@ func (b builder) build(component *AnomalyDetector) error {
 		Ttl:                       dynamodb.TableTtlArgs{AttributeName: pulumi.String(StateTableTTLAttribute), Enabled: pulumi.Bool(true)},
 		DeletionProtectionEnabled: pulumi.Bool(cfg.Protect),
 		Tags:                      tags,
-	}, stateful...)
+	}, b.stateful()...)
 	if err != nil {
 		return fmt.Errorf("create state table: %w", err)
 	}
@@ -201,22 +183,8 @@ func (b builder) build(component *AnomalyDetector) error {
 		return err
 	}
 
-	if _, err := sns.NewTopicPolicy(ctx, name+"-alerts-policy", &sns.TopicPolicyArgs{
-		Arn: topic.Arn,
-		Policy: pulumi.All(topic.Arn, role.Arn).ApplyT(func(v []any) (string, error) {
-			return topicPolicy(v[0].(string), v[1].(string)).JSON()
-		}).(pulumi.StringOutput),
-	}, parent); err != nil {
-		return fmt.Errorf("create alert topic policy: %w", err)
-	}
-	for i, s := range cfg.Subscribers {
-		if _, err := sns.NewTopicSubscription(ctx, fmt.Sprintf("%s-alerts-sub-%d", name, i), &sns.TopicSubscriptionArgs{
-			Topic:    topic.Arn,
-			Protocol: pulumi.String(s.Protocol),
-			Endpoint: s.Endpoint,
-		}, parent); err != nil {
-			return fmt.Errorf("create alert subscription %d (%s): %w", i, s.Protocol, err)
-		}
+	if err := b.alertAccess(topic, role); err != nil {
+		return err
 	}
 
 	if err := b.frameNotifications(env, queue); err != nil {
@@ -261,13 +229,95 @@ func (b builder) build(component *AnomalyDetector) error {
 		},
 		Tags: tags,
 		// The log group must exist first (else Lambda creates an unencrypted one
-		// without retention), and Lambda checks the role's VPC, queue and
-		// dead-letter permissions when the function is created.
+		// without retention), and Lambda checks the role's VPC and dead-letter
+		// permissions when the function is created.
 	}, parent, pulumi.DependsOn([]pulumi.Resource{logGroup, attachment}))
 	if err != nil {
 		return fmt.Errorf("create function %s: %w", cfg.FunctionName, err)
 	}
 
+	if err := b.eventSourceMapping(queue, function, attachment); err != nil {
+		return err
+	}
+
+	if err := b.alarms(function, queue, deadLetterQueue); err != nil {
+		return err
+	}
+
+	component.FunctionARN = function.Arn
+	component.FunctionName = function.Name
+	component.QueueARN = queue.Arn
+	component.QueueURL = queue.Url
+	component.DeadLetterQueueARN = deadLetterQueue.Arn
+	component.StateTableName = table.Name
+	component.AlertTopicARN = topic.Arn
+	component.RoleARN = role.Arn
+	return nil
+}
+
+// queues creates the frame queue and its dead-letter queue, both encrypted
+// with the PHI key, and lets only the frame queue redrive to the dead-letter queue.
+func (b builder) queues() (queue, deadLetterQueue *sqs.Queue, err error) {
+	ctx, cfg, name, parent := b.ctx, b.cfg, b.name, b.parent
+	tags := cfg.tags()
+	deadLetterQueue, err = sqs.NewQueue(ctx, name+"-dlq", &sqs.QueueArgs{
+		KmsMasterKeyId:          cfg.PHIKeyARN,
+		MessageRetentionSeconds: pulumi.Int(deadLetterQueueRetentionSeconds),
+		Tags:                    tags,
+	}, b.stateful()...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("create dead-letter queue: %w", err)
+	}
+	queue, err = sqs.NewQueue(ctx, name+"-frames", &sqs.QueueArgs{
+		KmsMasterKeyId:           cfg.PHIKeyARN,
+		VisibilityTimeoutSeconds: pulumi.Int(cfg.visibilityTimeoutSeconds()),
+		MessageRetentionSeconds:  pulumi.Int(queueRetentionSeconds),
+		ReceiveWaitTimeSeconds:   pulumi.Int(20),
+		RedrivePolicy: deadLetterQueue.Arn.ApplyT(func(arn string) string {
+			return redrivePolicy(arn, cfg.MaxReceiveCount)
+		}).(pulumi.StringOutput),
+		Tags: tags,
+	}, b.stateful()...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("create frame queue: %w", err)
+	}
+	if _, err := sqs.NewRedriveAllowPolicy(ctx, name+"-dlq-redrive-allow", &sqs.RedriveAllowPolicyArgs{
+		QueueUrl:           deadLetterQueue.Url,
+		RedriveAllowPolicy: queue.Arn.ApplyT(redriveAllowPolicy).(pulumi.StringOutput),
+	}, parent); err != nil {
+		return nil, nil, fmt.Errorf("create dead-letter queue redrive allow policy: %w", err)
+	}
+	return queue, deadLetterQueue, nil
+}
+
+// alertAccess sets the alert topic's policy and subscribes the Subscribers.
+func (b builder) alertAccess(topic *sns.Topic, role *iam.Role) error {
+	ctx, cfg, name, parent := b.ctx, b.cfg, b.name, b.parent
+	if _, err := sns.NewTopicPolicy(ctx, name+"-alerts-policy", &sns.TopicPolicyArgs{
+		Arn: topic.Arn,
+		Policy: pulumi.All(topic.Arn, role.Arn).ApplyT(func(v []any) (string, error) {
+			return topicPolicy(v[0].(string), v[1].(string)).JSON()
+		}).(pulumi.StringOutput),
+	}, parent); err != nil {
+		return fmt.Errorf("create alert topic policy: %w", err)
+	}
+	for i, s := range cfg.Subscribers {
+		if _, err := sns.NewTopicSubscription(ctx, fmt.Sprintf("%s-alerts-sub-%d", name, i), &sns.TopicSubscriptionArgs{
+			Topic:    topic.Arn,
+			Protocol: pulumi.String(s.Protocol),
+			Endpoint: s.Endpoint,
+		}, parent); err != nil {
+			return fmt.Errorf("create alert subscription %d (%s): %w", i, s.Protocol, err)
+		}
+	}
+	return nil
+}
+
+// eventSourceMapping feeds the frame queue to the function, reporting
+// per-message failures so one bad frame does not retry its whole batch.
+func (b builder) eventSourceMapping(queue *sqs.Queue, function *lambda.Function, attachment *iam.RolePolicyAttachment) error {
+	ctx, cfg, name, parent := b.ctx, b.cfg, b.name, b.parent
+	tags := cfg.tags()
 	mapping := &lambda.EventSourceMappingArgs{
 		EventSourceArn:        queue.Arn,
 		FunctionName:          function.Arn,
@@ -285,19 +335,6 @@ func (b builder) build(component *AnomalyDetector) error {
 		parent, pulumi.DependsOn([]pulumi.Resource{attachment})); err != nil {
 		return fmt.Errorf("create event source mapping: %w", err)
 	}
-
-	if err := b.alarms(function, queue, deadLetterQueue); err != nil {
-		return err
-	}
-
-	component.FunctionARN = function.Arn
-	component.FunctionName = function.Name
-	component.QueueARN = queue.Arn
-	component.QueueURL = queue.Url
-	component.DeadLetterQueueARN = deadLetterQueue.Arn
-	component.StateTableName = table.Name
-	component.AlertTopicARN = topic.Arn
-	component.RoleARN = role.Arn
 	return nil
 }
 

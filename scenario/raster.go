@@ -1,0 +1,258 @@
+package scenario
+
+import (
+	"image"
+	"math"
+	"math/rand/v2"
+)
+
+// rgb is an opaque colour; the renderer works on image.RGBA buffers with
+// alpha fixed at 255.
+type rgb struct{ R, G, B uint8 }
+
+// scale darkens (f < 1) or lightens (f > 1) a colour, clamping to 0..255.
+func (c rgb) scale(f float64) rgb {
+	return rgb{clamp8(float64(c.R) * f), clamp8(float64(c.G) * f), clamp8(float64(c.B) * f)}
+}
+
+// mix blends c towards d by t (0 = c, 1 = d).
+func (c rgb) mix(d rgb, t float64) rgb {
+	return rgb{
+		clamp8(float64(c.R) + (float64(d.R)-float64(c.R))*t),
+		clamp8(float64(c.G) + (float64(d.G)-float64(c.G))*t),
+		clamp8(float64(c.B) + (float64(d.B)-float64(c.B))*t),
+	}
+}
+
+func clamp8(v float64) uint8 {
+	switch {
+	case v <= 0:
+		return 0
+	case v >= 255:
+		return 255
+	default:
+		return uint8(v + 0.5)
+	}
+}
+
+// vec is a point in pixel space (x right, y down).
+type vec struct{ X, Y float64 }
+
+func (a vec) add(b vec) vec             { return vec{a.X + b.X, a.Y + b.Y} }
+func (a vec) sub(b vec) vec             { return vec{a.X - b.X, a.Y - b.Y} }
+func (a vec) mul(f float64) vec         { return vec{a.X * f, a.Y * f} }
+func (a vec) lerp(b vec, t float64) vec { return a.add(b.sub(a).mul(t)) }
+
+// canvas wraps an RGBA buffer with the few drawing operations a room needs.
+type canvas struct {
+	img  *image.RGBA
+	w, h int
+}
+
+func newCanvas(w, h int) *canvas {
+	return &canvas{img: image.NewRGBA(image.Rect(0, 0, w, h)), w: w, h: h}
+}
+
+// px converts a normalised point (0..1, origin top-left) to pixels.
+func (c *canvas) px(p Point) vec { return vec{p.X * float64(c.w), p.Y * float64(c.h)} }
+
+func (c *canvas) set(x, y int, col rgb) {
+	i := y*c.img.Stride + x*4
+	p := c.img.Pix[i : i+4 : i+4]
+	p[0], p[1], p[2], p[3] = col.R, col.G, col.B, 255
+}
+
+// copyFrom overwrites c with the pixels of src (same size).
+func (c *canvas) copyFrom(src *canvas) { copy(c.img.Pix, src.img.Pix) }
+
+// fillPolygon fills a polygon given in pixels, sampling at pixel centres
+// (even-odd rule).
+func (c *canvas) fillPolygon(pts []vec, col rgb) {
+	c.shadePolygon(pts, func(int, int) rgb { return col })
+}
+
+// shadePolygon fills a polygon with a colour computed per pixel.
+func (c *canvas) shadePolygon(pts []vec, shade func(x, y int) rgb) {
+	if len(pts) < 3 {
+		return
+	}
+	minY, maxY := pts[0].Y, pts[0].Y
+	for _, p := range pts[1:] {
+		minY, maxY = math.Min(minY, p.Y), math.Max(maxY, p.Y)
+	}
+	y0, y1 := max(0, int(math.Floor(minY))), min(c.h-1, int(math.Ceil(maxY)))
+	xs := make([]float64, 0, 8)
+	for y := y0; y <= y1; y++ {
+		fy := float64(y) + 0.5
+		xs = xs[:0]
+		for i := range pts {
+			a, b := pts[i], pts[(i+1)%len(pts)]
+			if (a.Y <= fy && b.Y > fy) || (b.Y <= fy && a.Y > fy) {
+				xs = append(xs, a.X+(fy-a.Y)/(b.Y-a.Y)*(b.X-a.X))
+			}
+		}
+		sortFloats(xs)
+		for i := 0; i+1 < len(xs); i += 2 {
+			xa := max(0, int(math.Ceil(xs[i]-0.5)))
+			xb := min(c.w-1, int(math.Ceil(xs[i+1]-0.5))-1)
+			for x := xa; x <= xb; x++ {
+				c.set(x, y, shade(x, y))
+			}
+		}
+	}
+}
+
+// sortFloats is an insertion sort: scanline crossing lists hold a handful of
+// values and this keeps the hot loop free of allocations.
+func sortFloats(a []float64) {
+	for i := 1; i < len(a); i++ {
+		for j := i; j > 0 && a[j] < a[j-1]; j-- {
+			a[j], a[j-1] = a[j-1], a[j]
+		}
+	}
+}
+
+// fillRect fills an axis-aligned rectangle given in normalised coordinates.
+func (c *canvas) fillRect(x0, y0, x1, y1 float64, col rgb) {
+	c.fillPolygon([]vec{c.px(Point{x0, y0}), c.px(Point{x1, y0}), c.px(Point{x1, y1}), c.px(Point{x0, y1})}, col)
+}
+
+// fillCapsule fills the set of pixels within r of segment a-b, shaded darker
+// towards the rim so limbs read as rounded.
+func (c *canvas) fillCapsule(a, b vec, r float64, col rgb) {
+	if r <= 0 {
+		return
+	}
+	x0 := max(0, int(math.Floor(math.Min(a.X, b.X)-r)))
+	x1 := min(c.w-1, int(math.Ceil(math.Max(a.X, b.X)+r)))
+	y0 := max(0, int(math.Floor(math.Min(a.Y, b.Y)-r)))
+	y1 := min(c.h-1, int(math.Ceil(math.Max(a.Y, b.Y)+r)))
+	ab := b.sub(a)
+	l2 := ab.X*ab.X + ab.Y*ab.Y
+	r2 := r * r
+	for y := y0; y <= y1; y++ {
+		for x := x0; x <= x1; x++ {
+			p := vec{float64(x) + 0.5, float64(y) + 0.5}
+			ap := p.sub(a)
+			t := 0.0
+			if l2 > 0 {
+				t = math.Max(0, math.Min(1, (ap.X*ab.X+ap.Y*ab.Y)/l2))
+			}
+			d := ap.sub(ab.mul(t))
+			d2 := d.X*d.X + d.Y*d.Y
+			if d2 <= r2 {
+				c.set(x, y, col.scale(1.08-0.3*d2/r2))
+			}
+		}
+	}
+}
+
+// applyLight multiplies every pixel by gain; with infrared it also drops
+// colour and stretches contrast the way IR night modes do.
+func (c *canvas) applyLight(gain float64, infrared bool) {
+	pix := c.img.Pix
+	for i := 0; i+3 < len(pix); i += 4 {
+		r, g, b := float64(pix[i]), float64(pix[i+1]), float64(pix[i+2])
+		if infrared {
+			// IR illuminators make fabrics and skin bright and the scene flat.
+			l := (0.3*r + 0.59*g + 0.11*b)
+			v := clamp8((l-60)*1.35*gain + 70)
+			pix[i], pix[i+1], pix[i+2] = v, v, v
+			continue
+		}
+		pix[i], pix[i+1], pix[i+2] = clamp8(r*gain), clamp8(g*gain), clamp8(b*gain)
+	}
+}
+
+// boxBlur approximates a Gaussian blur of the given radius with three
+// separable box passes (the defocused-lens effect).
+func (c *canvas) boxBlur(radius int) {
+	if radius < 1 {
+		return
+	}
+	tmp := make([]uint8, len(c.img.Pix))
+	for range 3 {
+		blurPass(c.img.Pix, tmp, c.w, c.h, c.img.Stride, 4, radius)
+		blurPass(tmp, c.img.Pix, c.h, c.w, 4, c.img.Stride, radius)
+	}
+}
+
+// blurPass box-filters lines of n pixels: src and dst are addressed as
+// line*lineStep + i*pixStep, and the result is written transposed-free to dst
+// with the same addressing.
+func blurPass(src, dst []uint8, n, lines, lineStep, pixStep, radius int) {
+	win := float64(2*radius + 1)
+	for l := range lines {
+		base := l * lineStep
+		for ch := range 3 {
+			at := func(i int) float64 {
+				i = max(0, min(n-1, i))
+				return float64(src[base+i*pixStep+ch])
+			}
+			sum := 0.0
+			for i := -radius; i <= radius; i++ {
+				sum += at(i)
+			}
+			for i := range n {
+				dst[base+i*pixStep+ch] = clamp8(sum / win)
+				sum += at(i+radius+1) - at(i-radius)
+			}
+		}
+		for i := range n {
+			dst[base+i*pixStep+3] = 255
+		}
+	}
+}
+
+// warp redraws c as seen by a camera rotated by angle (radians) about the
+// image centre and shifted by (dx, dy) pixels: the bumped-camera effect. The
+// uncovered border mirrors the scene, as a real camera would show more room.
+func (c *canvas) warp(angle, dx, dy float64) {
+	src := make([]uint8, len(c.img.Pix))
+	copy(src, c.img.Pix)
+	cx, cy := float64(c.w)/2, float64(c.h)/2
+	sin, cos := math.Sincos(-angle)
+	for y := range c.h {
+		for x := range c.w {
+			// Inverse map: destination pixel -> source pixel.
+			u, v := float64(x)+0.5-cx-dx, float64(y)+0.5-cy-dy
+			sx := int(math.Floor(u*cos - v*sin + cx))
+			sy := int(math.Floor(u*sin + v*cos + cy))
+			sx, sy = mirror(sx, c.w), mirror(sy, c.h)
+			si := sy*c.img.Stride + sx*4
+			di := y*c.img.Stride + x*4
+			copy(c.img.Pix[di:di+4], src[si:si+4])
+		}
+	}
+}
+
+func mirror(i, n int) int {
+	period := 2 * n
+	i %= period
+	if i < 0 {
+		i += period
+	}
+	if i >= n {
+		i = period - 1 - i
+	}
+	return i
+}
+
+// addNoise adds zero-mean sensor noise (roughly Gaussian, the sum of four
+// uniform draws) with standard deviation sigma, the same on all channels.
+func (c *canvas) addNoise(rng *rand.Rand, sigma float64) {
+	if sigma <= 0 {
+		return
+	}
+	// The sum of four uniform bytes has mean 510 and standard deviation ~147.8.
+	k := sigma / 147.8
+	pix := c.img.Pix
+	for i := 0; i+3 < len(pix); i += 4 {
+		u := rng.Uint64()
+		s := float64(u&0xff+(u>>8)&0xff+(u>>16)&0xff+(u>>24)&0xff) - 510
+		n := s * k
+		pix[i] = clamp8(float64(pix[i]) + n)
+		pix[i+1] = clamp8(float64(pix[i+1]) + n)
+		pix[i+2] = clamp8(float64(pix[i+2]) + n)
+	}
+}

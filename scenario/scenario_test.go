@@ -1,0 +1,630 @@
+package scenario
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"image"
+	"image/jpeg"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/mediguard/mediguard/detection"
+)
+
+// renderHash renders spec and returns a digest of every frame and the truth.
+func renderHash(t *testing.T, spec Spec) ([32]byte, Truth) {
+	t.Helper()
+	h := sha256.New()
+	truth, err := Render(spec, func(i int, ts time.Time, data []byte) error {
+		h.Write(data)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("render %s: %v", spec.Name, err)
+	}
+	var sum [32]byte
+	copy(sum[:], h.Sum(nil))
+	return sum, truth
+}
+
+func TestRenderIsDeterministicPerSeed(t *testing.T) {
+	t.Parallel()
+	spec := NewSpec("det", KindBedExit, 42)
+	spec.Width, spec.Height, spec.FPS = 160, 120, 2
+	a, ta := renderHash(t, spec)
+	b, tb := renderHash(t, spec)
+	if a != b {
+		t.Fatal("same spec rendered different bytes")
+	}
+	ja, _ := json.Marshal(ta)
+	jb, _ := json.Marshal(tb)
+	if !bytes.Equal(ja, jb) || !bytes.Equal(ta.Camera, tb.Camera) {
+		t.Fatal("same spec produced different truth")
+	}
+	spec.Seed = 43
+	c, _ := renderHash(t, spec)
+	if c == a {
+		t.Fatal("a different seed rendered the same bytes")
+	}
+}
+
+func TestFrameTimestampsFollowFPS(t *testing.T) {
+	t.Parallel()
+	spec := NewSpec("ts", KindTVFlicker, 1)
+	spec.Width, spec.Height = 64, 48
+	var got []time.Time
+	truth, err := Render(spec, func(i int, ts time.Time, _ []byte) error {
+		if i != len(got)+1 {
+			t.Errorf("frame index %d, want %d", i, len(got)+1)
+		}
+		got = append(got, ts)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != truth.Frames || truth.Frames != 150 {
+		t.Fatalf("emitted %d frames, truth says %d, want 150", len(got), truth.Frames)
+	}
+	for i, ts := range got {
+		want := truth.Start.Add(time.Duration(i) * 200 * time.Millisecond)
+		if !ts.Equal(want) {
+			t.Fatalf("frame %d at %s, want %s", i+1, ts, want)
+		}
+	}
+}
+
+func TestBadSpecsAreRejected(t *testing.T) {
+	t.Parallel()
+	good := NewSpec("ok", KindFall, 1)
+	tests := []struct {
+		name   string
+		change func(*Spec)
+		want   string
+	}{
+		{"zero fps", func(s *Spec) { s.FPS = 0 }, "fps 0"},
+		{"too many fps", func(s *Spec) { s.FPS = 120 }, "fps 120"},
+		{"unknown kind", func(s *Spec) { s.Kind = "party" }, `unknown kind "party"`},
+		{"unknown layout", func(s *Spec) { s.Layout = "attic" }, `unknown layout "attic"`},
+		{"huge size", func(s *Spec) { s.Width, s.Height = 8000, 6000 }, "size 8000x6000"},
+		{"zero size", func(s *Spec) { s.Width, s.Height = 0, 0 }, "size 0x0"},
+		{"bad name", func(s *Spec) { s.Name = "../etc" }, "name must match"},
+		{"too short", func(s *Spec) { s.Duration = 10 * time.Second }, "shorter than"},
+		{"too many frames", func(s *Spec) { s.Duration = 24 * time.Hour }, "exceed the limit"},
+		{"bad time zone", func(s *Spec) { s.TimeZone = "Mars/Olympus" }, "time zone"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := good
+			tc.change(&s)
+			called := false
+			_, err := Render(s, func(int, time.Time, []byte) error { called = true; return nil })
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Render error = %v, want it to mention %q", err, tc.want)
+			}
+			if called {
+				t.Fatal("a bad spec emitted frames")
+			}
+		})
+	}
+}
+
+// catalogTruths computes the truth of every catalog scenario once (no
+// pixels), shared by the tests that read it.
+var catalogTruths = sync.OnceValues(func() ([]Truth, error) {
+	var out []Truth
+	for _, s := range Catalog() {
+		tr, err := Render(s, nil)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, tr)
+	}
+	return out, nil
+})
+
+func mustCatalogTruths(t *testing.T) []Truth {
+	t.Helper()
+	truths, err := catalogTruths()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return truths
+}
+
+// expectedEvent is the event each event kind is scripted to produce.
+var expectedEvent = map[Kind]episodeKey{
+	KindFall:            {detection.EventFall, ""},
+	KindBedExit:         {detection.EventBedExit, ""},
+	KindRestrictedNight: {detection.EventZoneIntrusion, ""}, // reason: the layout's zone name
+	KindInactivity:      {detection.EventInactivity, zoneBed},
+	KindTamperCovered:   {detection.EventCameraTamper, "covered"},
+	KindTamperDefocused: {detection.EventCameraTamper, "defocused"},
+	KindTamperMoved:     {detection.EventCameraTamper, "moved"},
+}
+
+func TestCatalogTruthMatchesKinds(t *testing.T) {
+	t.Parallel()
+	truths := mustCatalogTruths(t)
+	if n := len(truths); n < 30 || n > 45 {
+		t.Errorf("catalog has %d scenarios, want 30-45", n)
+	}
+	perType := map[detection.EventType]int{}
+	trapTags := map[string]int{}
+	names := map[string]bool{}
+	for _, tr := range truths {
+		if names[tr.Name] {
+			t.Errorf("duplicate catalog name %s", tr.Name)
+		}
+		names[tr.Name] = true
+		if tr.Benign != tr.Kind.Benign() {
+			t.Errorf("%s: benign = %t for kind %s", tr.Name, tr.Benign, tr.Kind)
+		}
+		if tr.Benign {
+			if len(tr.Events) != 0 {
+				t.Errorf("%s: benign scenario has events %+v", tr.Name, tr.Events)
+			}
+			for _, tag := range tr.Tags {
+				trapTags[tag]++
+			}
+			continue
+		}
+		want := expectedEvent[tr.Kind]
+		if len(tr.Events) != 1 {
+			t.Errorf("%s: %d events %+v, want exactly one %s", tr.Name, len(tr.Events), tr.Events, want.typ)
+			continue
+		}
+		e := tr.Events[0]
+		perType[e.Type]++
+		if e.Type != want.typ || (want.reason != "" && e.Reason != want.reason) {
+			t.Errorf("%s: event %s/%s, want %s/%s", tr.Name, e.Type, e.Reason, want.typ, want.reason)
+		}
+		end := FrameTime(tr.Start, tr.FPS, tr.Frames+1)
+		if e.Start.Before(tr.Start) || !e.End.After(e.Start) || e.End.After(end) {
+			t.Errorf("%s: episode %s..%s outside the video %s..%s", tr.Name, e.Start, e.End, tr.Start, end)
+		}
+	}
+	for _, typ := range []detection.EventType{detection.EventFall, detection.EventBedExit, detection.EventZoneIntrusion, detection.EventInactivity, detection.EventCameraTamper} {
+		if perType[typ] < 2 {
+			t.Errorf("event type %s appears %d times in the catalog, want at least 2", typ, perType[typ])
+		}
+	}
+	for _, trap := range []string{"lights-off", "ir", "tv-flicker", "curtain", "staff", "visitor", "bed-movement", "sit-down", "night"} {
+		if trapTags[trap] == 0 {
+			t.Errorf("no benign catalog scenario has the %q trap", trap)
+		}
+	}
+	for _, k := range Kinds() {
+		found := false
+		for _, tr := range truths {
+			found = found || tr.Kind == k
+		}
+		if !found {
+			t.Errorf("kind %s is not in the catalog", k)
+		}
+	}
+}
+
+func TestCatalogSeedsAddVariants(t *testing.T) {
+	t.Parallel()
+	one, three := Catalog(), CatalogSeeds(3)
+	if len(three) != 3*len(one) {
+		t.Fatalf("CatalogSeeds(3) has %d specs, want %d", len(three), 3*len(one))
+	}
+	seen := map[string]bool{}
+	for i, s := range three {
+		if seen[s.Name] {
+			t.Fatalf("duplicate name %s", s.Name)
+		}
+		seen[s.Name] = true
+		if i < len(one) && s != one[i] {
+			t.Fatalf("variant 1 of CatalogSeeds differs from Catalog at %d", i)
+		}
+	}
+}
+
+// testZones is the part of camera.yaml the consistency tests read.
+type testZones struct {
+	TimeZone string `yaml:"time_zone"`
+	Zones    []struct {
+		Name    string      `yaml:"name"`
+		Kind    string      `yaml:"kind"`
+		Polygon [][]float64 `yaml:"polygon"`
+	} `yaml:"zones"`
+	Inactivity struct {
+		After string `yaml:"after"`
+	} `yaml:"inactivity"`
+}
+
+func zonePolygon(t *testing.T, tr Truth, kind string) []Point {
+	t.Helper()
+	var cfg testZones
+	if err := yaml.Unmarshal(tr.CameraConfigYAML(), &cfg); err != nil {
+		t.Fatalf("%s: camera.yaml: %v", tr.Name, err)
+	}
+	for _, z := range cfg.Zones {
+		if z.Kind == kind {
+			var poly []Point
+			for _, p := range z.Polygon {
+				poly = append(poly, Point{p[0], p[1]})
+			}
+			return poly
+		}
+	}
+	t.Fatalf("%s: no %s zone in camera.yaml", tr.Name, kind)
+	return nil
+}
+
+func patientBox(frame []PersonBox) (PersonBox, bool) {
+	for _, b := range frame {
+		if b.Patient {
+			return b, true
+		}
+	}
+	return PersonBox{}, false
+}
+
+// frameIndex is the 0-based index of the frame captured at ts.
+func frameIndex(tr Truth, ts time.Time) int {
+	return int(math.Round(ts.Sub(tr.Start).Seconds() * float64(tr.FPS)))
+}
+
+func TestTruthAgreesWithDrawnGeometry(t *testing.T) {
+	t.Parallel()
+	for _, tr := range mustCatalogTruths(t) {
+		switch tr.Kind {
+		case KindBedExit, KindBedExitNotAtRisk:
+			bed := zonePolygon(t, tr, "bed")
+			exit := -1
+			for i, frame := range tr.Boxes {
+				b, ok := patientBox(frame)
+				if ok && !pointInPolygon(b.Foot(), bed) && exit < 0 {
+					exit = i
+				}
+				if ok && exit >= 0 && pointInPolygon(b.Foot(), bed) {
+					t.Errorf("%s: patient back in the bed zone at frame %d", tr.Name, i+1)
+				}
+			}
+			if b, _ := patientBox(tr.Boxes[0]); !pointInPolygon(b.Foot(), bed) {
+				t.Errorf("%s: patient not in the bed zone at the start", tr.Name)
+			}
+			if exit < 0 {
+				t.Errorf("%s: patient never leaves the bed zone", tr.Name)
+			} else if tr.Kind == KindBedExit && frameIndex(tr, tr.Events[0].Start) != exit {
+				t.Errorf("%s: truth starts at frame %d, patient leaves the bed zone at frame %d", tr.Name, frameIndex(tr, tr.Events[0].Start)+1, exit+1)
+			}
+		case KindFall:
+			e := tr.Events[0]
+			impact := frameIndex(tr, e.Start)
+			before, _ := patientBox(tr.Boxes[impact-int(1.5*float64(tr.FPS))])
+			if r := (before.Y1 - before.Y0) * float64(tr.Height) / ((before.X1 - before.X0) * float64(tr.Width)); r < 2 {
+				t.Errorf("%s: 1.5 s before the fall the patient box h/w is %.2f, want tall (>= 2)", tr.Name, r)
+			}
+			for i := impact; i < tr.Frames; i++ {
+				b, _ := patientBox(tr.Boxes[i])
+				if r := (b.Y1 - b.Y0) * float64(tr.Height) / ((b.X1 - b.X0) * float64(tr.Width)); r > 0.8 || !b.Fallen {
+					t.Fatalf("%s: frame %d after the impact has h/w %.2f (fallen %t), want wide and fallen", tr.Name, i+1, r, b.Fallen)
+				}
+				if cy, cyBefore := (b.Y0+b.Y1)/2, (before.Y0+before.Y1)/2; cy <= cyBefore+0.05 {
+					t.Fatalf("%s: frame %d: centroid %.2f did not drop from %.2f", tr.Name, i+1, cy, cyBefore)
+				}
+			}
+			if down := e.End.Sub(e.Start); down < 20*time.Second {
+				t.Errorf("%s: patient down for %s, want at least 20 s", tr.Name, down)
+			}
+		case KindRestrictedNight, KindRestrictedDaytime:
+			zone := zonePolygon(t, tr, "restricted")
+			inside := 0
+			for i, frame := range tr.Boxes {
+				b, _ := patientBox(frame)
+				in := pointInPolygon(b.Foot(), zone)
+				if in {
+					inside++
+				}
+				if tr.Kind == KindRestrictedNight {
+					e := tr.Events[0]
+					ts := FrameTime(tr.Start, tr.FPS, i+1)
+					inEpisode := !ts.Before(e.Start) && ts.Before(e.End)
+					if in != inEpisode {
+						t.Fatalf("%s: frame %d: foot in zone %t, in truth episode %t", tr.Name, i+1, in, inEpisode)
+					}
+				}
+			}
+			if inside < 3*tr.FPS {
+				t.Errorf("%s: patient inside the restricted zone for %d frames, want several seconds", tr.Name, inside)
+			}
+		case KindInactivity:
+			e := tr.Events[0]
+			first, last := frameIndex(tr, e.Start)-60*tr.FPS, frameIndex(tr, e.End)-1
+			ref, _ := patientBox(tr.Boxes[first])
+			for i := first; i <= last; i++ {
+				if b, _ := patientBox(tr.Boxes[i]); b != ref {
+					t.Fatalf("%s: patient moved at frame %d inside the still period", tr.Name, i+1)
+				}
+			}
+			movedAfter := false
+			for i := last + 1; i < min(tr.Frames, last+1+2*tr.FPS); i++ {
+				b, _ := patientBox(tr.Boxes[i])
+				movedAfter = movedAfter || b != ref
+			}
+			if !movedAfter {
+				t.Errorf("%s: episode ends at frame %d but the patient does not move", tr.Name, last+2)
+			}
+		}
+	}
+}
+
+// lumaStats returns the mean luma, its standard deviation and the mean
+// absolute Laplacian (edge energy) of a JPEG frame.
+func lumaStats(t *testing.T, data []byte) (mean, std, edges float64) {
+	t.Helper()
+	img, err := jpeg.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("decode frame: %v", err)
+	}
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	l := make([]float64, w*h)
+	for y := range h {
+		for x := range w {
+			r, g, bb, _ := img.At(b.Min.X+x, b.Min.Y+y).RGBA()
+			l[y*w+x] = (0.299*float64(r) + 0.587*float64(g) + 0.114*float64(bb)) / 257
+		}
+	}
+	var sum, sq float64
+	for _, v := range l {
+		sum += v
+		sq += v * v
+	}
+	n := float64(len(l))
+	mean = sum / n
+	std = math.Sqrt(math.Max(0, sq/n-mean*mean))
+	for y := 1; y < h-1; y++ {
+		for x := 1; x < w-1; x++ {
+			i := y*w + x
+			edges += math.Abs(4*l[i] - l[i-1] - l[i+1] - l[i-w] - l[i+w])
+		}
+	}
+	return mean, std, edges / float64((w-2)*(h-2))
+}
+
+// framesOf renders a spec keeping the frames.
+func framesOf(t *testing.T, spec Spec) ([][]byte, Truth) {
+	t.Helper()
+	var frames [][]byte
+	tr, err := Render(spec, func(_ int, _ time.Time, data []byte) error {
+		frames = append(frames, bytes.Clone(data))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return frames, tr
+}
+
+func TestCameraEffectsShowInThePixels(t *testing.T) {
+	t.Parallel()
+	catalog := map[string]Spec{}
+	for _, s := range Catalog() {
+		catalog[s.Name] = s
+	}
+	t.Run("covered frames are dark and uniform", func(t *testing.T) {
+		t.Parallel()
+		frames, tr := framesOf(t, catalog["tamper-covered-01"])
+		e := tr.Events[0]
+		for i := frameIndex(tr, e.Start); i < frameIndex(tr, e.End); i++ {
+			if mean, std, _ := lumaStats(t, frames[i]); mean > 60 || std > 12 {
+				t.Fatalf("covered frame %d: mean %.1f std %.1f, want dark (<= 60) and uniform (std <= 12)", i+1, mean, std)
+			}
+		}
+		if mean, std, _ := lumaStats(t, frames[frameIndex(tr, e.Start)-3]); mean < 80 || std < 20 {
+			t.Errorf("frame before covering: mean %.1f std %.1f, want an ordinary scene", mean, std)
+		}
+	})
+	t.Run("lights off drops the global brightness", func(t *testing.T) {
+		t.Parallel()
+		frames, tr := framesOf(t, catalog["lights-01"])
+		sc, err := newScene(mustNormalize(t, catalog["lights-01"]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		off := sc.lights[1]
+		i := int(math.Ceil(off.t * float64(tr.FPS)))
+		before, _, _ := lumaStats(t, frames[i-1])
+		after, _, _ := lumaStats(t, frames[i])
+		if after > 0.6*before {
+			t.Errorf("lights off: mean luma %.1f -> %.1f, want a drop of at least 40%%", before, after)
+		}
+	})
+	t.Run("defocus removes edges", func(t *testing.T) {
+		t.Parallel()
+		frames, tr := framesOf(t, catalog["tamper-defocused-01"])
+		i := frameIndex(tr, tr.Events[0].Start)
+		_, _, sharp := lumaStats(t, frames[i-4])
+		_, _, blurred := lumaStats(t, frames[i+1])
+		if blurred > 0.5*sharp {
+			t.Errorf("defocus: edge energy %.2f -> %.2f, want at most half", sharp, blurred)
+		}
+	})
+	t.Run("infrared frames are grayscale", func(t *testing.T) {
+		t.Parallel()
+		frames, _ := framesOf(t, catalog["ir-switch-01"])
+		img, err := jpeg.Decode(bytes.NewReader(frames[len(frames)/2]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := img.(*image.Gray); !ok {
+			if chroma := meanChroma(img); chroma > 3 {
+				t.Errorf("IR frame has mean chroma %.1f, want grayscale", chroma)
+			}
+		}
+	})
+}
+
+func mustNormalize(t *testing.T, s Spec) Spec {
+	t.Helper()
+	n, err := s.Normalize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func meanChroma(img image.Image) float64 {
+	b := img.Bounds()
+	var sum float64
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bb, _ := img.At(x, y).RGBA()
+			sum += (math.Abs(float64(r)-float64(g)) + math.Abs(float64(g)-float64(bb))) / 257
+		}
+	}
+	return sum / float64(b.Dx()*b.Dy())
+}
+
+func TestEveryCatalogScenarioRenders(t *testing.T) {
+	t.Parallel()
+	// Every script is drawn end to end at 1 fps: the same choreography,
+	// a fifth of the frames, so the suite stays fast.
+	for _, s := range Catalog() {
+		t.Run(s.Name, func(t *testing.T) {
+			t.Parallel()
+			s.FPS = 1
+			frames := 0
+			_, err := Render(s, func(i int, _ time.Time, data []byte) error {
+				frames++
+				if i == 1 {
+					img, err := jpeg.Decode(bytes.NewReader(data))
+					if err != nil {
+						return err
+					}
+					if img.Bounds().Dx() != s.Width || img.Bounds().Dy() != s.Height {
+						t.Errorf("frame size %v, want %dx%d", img.Bounds(), s.Width, s.Height)
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := int(s.Duration.Seconds()); frames != want {
+				t.Errorf("rendered %d frames, want %d", frames, want)
+			}
+		})
+	}
+}
+
+func TestWriteSetLayout(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	a := NewSpec("walk", KindWalkAndSit, 3)
+	a.Width, a.Height, a.FPS = 96, 72, 1
+	b := NewSpec("cover", KindTamperCovered, 4)
+	b.Width, b.Height, b.FPS = 96, 72, 2
+	if err := WriteSet(dir, []Spec{a}, FormatJPEG); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteSet(dir, []Spec{b}, FormatMJPEG); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		spec   Spec
+		format string
+	}{{a, FormatJPEG}, {b, FormatMJPEG}} {
+		root := filepath.Join(dir, tc.spec.Name)
+		var truth Truth
+		data, err := os.ReadFile(filepath.Join(root, "truth.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(data, &truth); err != nil {
+			t.Fatalf("truth.json: %v", err)
+		}
+		if truth.Name != tc.spec.Name || truth.FPS != tc.spec.FPS || truth.Width != 96 || truth.Frames != tc.spec.FPS*int(kinds[tc.spec.Kind].minDuration.Seconds()) {
+			t.Errorf("%s truth header %+v", tc.spec.Name, truth)
+		}
+		var raw map[string]any
+		if err := json.Unmarshal(data, &raw); err != nil {
+			t.Fatal(err)
+		}
+		for _, field := range []string{"name", "seed", "layout", "fps", "width", "height", "start", "frames", "benign", "events", "tags"} {
+			if _, ok := raw[field]; !ok {
+				t.Errorf("%s truth.json lacks %q", tc.spec.Name, field)
+			}
+		}
+		cfg, err := os.ReadFile(filepath.Join(root, "camera.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var zones testZones
+		if err := yaml.Unmarshal(cfg, &zones); err != nil || len(zones.Zones) == 0 || zones.Inactivity.After != "60s" {
+			t.Errorf("%s camera.yaml unreadable or incomplete (%v): %s", tc.spec.Name, err, cfg)
+		}
+		switch tc.format {
+		case FormatJPEG:
+			entries, err := os.ReadDir(filepath.Join(root, "frames"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(entries) != truth.Frames || entries[0].Name() != "frame_000001.jpg" {
+				t.Errorf("frames/ holds %d files starting %s, want %d from frame_000001.jpg", len(entries), entries[0].Name(), truth.Frames)
+			}
+		case FormatMJPEG:
+			stream, err := os.ReadFile(filepath.Join(root, "stream.mjpeg"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Entropy-coded JPEG data stuffs 0xFF bytes, so SOI markers
+			// only start images.
+			if n := bytes.Count(stream, []byte{0xFF, 0xD8, 0xFF}); n != truth.Frames {
+				t.Errorf("stream.mjpeg holds %d images, want %d", n, truth.Frames)
+			}
+		}
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(dir, ".*"))
+	if len(leftovers) != 0 {
+		t.Errorf("temporary directories left behind: %v", leftovers)
+	}
+}
+
+func TestWriteSetBadInputLosesNothing(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	good := NewSpec("keep", KindCurtain, 1)
+	good.Width, good.Height, good.FPS = 64, 48, 1
+	if err := WriteSet(dir, []Spec{good}, FormatJPEG); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(filepath.Join(dir, "keep", "truth.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := good
+	bad.FPS = 0
+	for _, tc := range []struct {
+		specs  []Spec
+		format string
+		want   string
+	}{
+		{[]Spec{good, bad}, FormatJPEG, "fps 0"},
+		{[]Spec{good, good}, FormatJPEG, "duplicate"},
+		{[]Spec{good}, "avi", "unknown format"},
+	} {
+		if err := WriteSet(dir, tc.specs, tc.format); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("WriteSet error = %v, want %q", err, tc.want)
+		}
+	}
+	after, err := os.ReadFile(filepath.Join(dir, "keep", "truth.json"))
+	if err != nil || !bytes.Equal(before, after) {
+		t.Errorf("existing scenario changed by a failed WriteSet (%v)", err)
+	}
+}

@@ -1,0 +1,528 @@
+package scenario
+
+import (
+	"fmt"
+	"hash/fnv"
+	"math"
+	"math/rand/v2"
+	"time"
+)
+
+// ambient is the room lighting a scene starts in.
+type ambient int
+
+const (
+	ambientDay ambient = iota // room lights on, colour
+	ambientDim                // night light only, colour, more sensor noise
+	ambientIR                 // infrared night mode, grayscale
+)
+
+// lightKey is a lighting change at time t (instant, as switches are).
+type lightKey struct {
+	t    float64
+	gain float64
+	ir   bool
+}
+
+// effect is a camera effect that ramps in at from, is complete at full and
+// goes away at off (off < 0: never).
+type effect struct {
+	from, full, off float64
+}
+
+func (e effect) level(t float64) float64 {
+	switch {
+	case e.full <= 0 || t < e.from:
+		return 0
+	case e.off >= 0 && t >= e.off:
+		return 0
+	case t >= e.full:
+		return 1
+	default:
+		return (t - e.from) / (e.full - e.from)
+	}
+}
+
+func (e effect) complete(t float64) bool { return e.full > 0 && e.level(t) >= 1 }
+
+// scene is a fully scripted scenario: who does what when, and what happens
+// to the light and the camera. Rendering and ground truth both read it.
+type scene struct {
+	spec    Spec
+	lay     *layout
+	loc     *time.Location
+	rng     *rand.Rand
+	actors  []*actor // actors[0] is the patient
+	risk    patientRisk
+	lights  []lightKey
+	tv      bool    // TV flickering
+	curtain float64 // curtain sway amplitude (0 = still)
+	cover   effect
+	blur    effect
+	bump    effect
+	bumpA   float64 // bump rotation (radians)
+	bumpDX  float64 // bump shift, fraction of width
+	bumpDY  float64 // bump shift, fraction of height
+	noise   float64 // sensor noise standard deviation (levels)
+	quality int     // JPEG quality
+	palette palette
+	tags    []string
+	after   time.Duration // inactivity.after in the camera configuration
+}
+
+type patientRisk struct {
+	BedExit bool `yaml:"bed_exit_risk"`
+	Fall    bool `yaml:"fall_risk"`
+}
+
+// inactivityAfter is the repositioning reminder configured in every
+// generated room: short, so that inactivity scenarios stay short. Scenarios
+// that keep the patient in bed move the patient well within it.
+const inactivityAfter = 60 * time.Second
+
+// seedFor mixes the spec seed with the kind and layout so that two specs
+// sharing a seed still differ.
+func seedFor(s Spec) (uint64, uint64) {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s/%s", s.Kind, s.Layout)
+	return uint64(s.Seed), h.Sum64()
+}
+
+func newScene(s Spec) (*scene, error) {
+	loc, err := time.LoadLocation(s.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("scenario %s: time zone %q: %w", s.Name, s.TimeZone, err)
+	}
+	a, b := seedFor(s)
+	rng := rand.New(rand.NewPCG(a, b))
+	sc := &scene{
+		spec: s, lay: layouts[s.Layout], loc: loc, rng: rng,
+		risk:    patientRisk{BedExit: true, Fall: true},
+		noise:   2.0,
+		quality: 60 + rng.IntN(31),
+		palette: newPalette(rng),
+		after:   inactivityAfter,
+	}
+	sc.actors = []*actor{newActor(rolePatient, rng)}
+	sc.lights = []lightKey{{t: 0, gain: 0.95 + 0.1*rng.Float64()}}
+	script, ok := scripts[s.Kind]
+	if !ok {
+		return nil, fmt.Errorf("scenario %s: no script for kind %q", s.Name, s.Kind)
+	}
+	script(sc)
+	for _, a := range sc.actors {
+		a.hold(sc.duration())
+	}
+	return sc, nil
+}
+
+func (sc *scene) duration() float64 { return sc.spec.Duration.Seconds() }
+func (sc *scene) patient() *actor   { return sc.actors[0] }
+func (sc *scene) uniform(lo, hi float64) float64 {
+	return lo + (hi-lo)*sc.rng.Float64()
+}
+func (sc *scene) tag(t ...string) { sc.tags = append(sc.tags, t...) }
+
+// setAmbient starts the scene in the given lighting.
+func (sc *scene) setAmbient(a ambient) {
+	switch a {
+	case ambientDim:
+		sc.lights[0] = lightKey{t: 0, gain: 0.38 + 0.08*sc.rng.Float64()}
+		sc.noise = 4.5
+		sc.tag("night", "dim")
+	case ambientIR:
+		sc.lights[0] = lightKey{t: 0, gain: 1, ir: true}
+		sc.noise = 3.5
+		sc.tag("night", "ir")
+	}
+}
+
+// randomAmbient picks day, dim or IR lighting for scripts whose events do
+// not depend on the light.
+func (sc *scene) randomAmbient() {
+	sc.setAmbient(ambient(sc.rng.IntN(3)))
+}
+
+// Bed geometry shared by the in-bed scripts.
+
+// lying is the patient lying on their back in bed, head on the pillow.
+func (sc *scene) lying() placement {
+	l, w, h := sc.lay, sc.spec.Width, sc.spec.Height
+	head, foot := l.bedAxis()
+	dx, dy := (head.X-foot.X)*float64(w), (head.Y-foot.Y)*float64(h)
+	length := math.Hypot(dx, dy)
+	at := Point{foot.X + (head.X-foot.X)*0.07, foot.Y + (head.Y-foot.Y)*0.07}
+	return placement{pose: poseStand, at: at, height: 0.84 * length / float64(h), angle: math.Atan2(dx, -dy), facing: 1, blanket: true}
+}
+
+// sittingUp is the patient sitting up in bed, rotated about the hips.
+func (sc *scene) sittingUp() placement {
+	ly := sc.lying()
+	hip := ly.figure(0, sc.spec.Width, sc.spec.Height).j[jHip]
+	head, foot := sc.lay.bedAxis()
+	return placement{
+		pose: poseSitBed, at: Point{hip.X / float64(sc.spec.Width), hip.Y / float64(sc.spec.Height)},
+		height: ly.height, facing: dirSign(foot.X - head.X), blanket: true,
+	}
+}
+
+// sittingOnEdge is the patient sitting on the front edge of the mattress,
+// feet dangling over the bed side.
+func (sc *scene) sittingOnEdge() placement {
+	up := sc.sittingUp()
+	l := sc.lay
+	fl, fr := l.bed[3], l.bed[2]
+	edgeY := fl.Y + (fr.Y-fl.Y)*(up.at.X-fl.X)/(fr.X-fl.X)
+	height := l.personHeight(edgeY+0.1) * sc.patient().scale
+	return placement{pose: poseSitEdge, at: Point{up.at.X, edgeY - 0.005 + 0.22*height}, height: height, facing: 1}
+}
+
+// besideBed is a standing placement on the floor just in front of the bed.
+func (sc *scene) besideBed(a *actor, x float64) placement {
+	y := sc.lay.bedBottom() + 0.05
+	return placement{pose: poseStand, at: Point{x, y}, height: sc.lay.personHeight(y) * a.scale, facing: 1}
+}
+
+// floorMinY is the nearest-to-the-wall floor line people walk on without
+// touching the bed zone or the restricted zone.
+func (sc *scene) floorMinY() float64 {
+	return max(sc.lay.bedBottom(), sc.lay.zoneFloor) + 0.05
+}
+
+// floorPoint is a random walkable floor point.
+func (sc *scene) floorPoint(xlo, xhi float64) Point {
+	return Point{sc.uniform(xlo, xhi), sc.uniform(sc.floorMinY(), 0.92)}
+}
+
+// doorPoint is where a person stands in the doorway.
+func (sc *scene) doorPoint() Point {
+	d := sc.lay.door
+	return Point{(d.X0 + d.X1) / 2, d.Y1 + 0.01}
+}
+
+// bedRest keeps the patient in bed from t0 to t1, moving every so often
+// (a hand, a knee, the head) with gaps between minGap and maxGap seconds.
+func (sc *scene) bedRest(t0, t1, minGap, maxGap float64) {
+	p := sc.patient()
+	ly := sc.lying()
+	if len(p.keys) == 0 {
+		p.to(t0, ly, easeLinear)
+	}
+	t := t0 + sc.uniform(1, minGap)
+	for t+3.5 < t1 {
+		v := sc.rng.IntN(3)
+		hold := sc.uniform(0.4, 1.5)
+		still := ly
+		still.variant = v
+		moved := still
+		moved.fidget = 1
+		p.to(t, still, easeLinear)
+		p.to(t+0.8, moved, easeSmooth)
+		p.to(t+0.8+hold, moved, easeLinear)
+		p.to(t+1.6+hold, still, easeSmooth)
+		t += 1.6 + hold + sc.uniform(minGap, maxGap)
+	}
+	p.to(t1, ly, easeLinear)
+}
+
+// bedExit scripts the patient getting out of bed at time t and walking to
+// dst; it returns the time the patient arrives.
+func (sc *scene) bedExit(t float64, dst Point) float64 {
+	p := sc.patient()
+	w, h := sc.spec.Width, sc.spec.Height
+	up, edge := sc.sittingUp(), sc.sittingOnEdge()
+	p.to(t, sc.lying(), easeLinear)
+	t += sc.uniform(1.5, 2.5)
+	p.to(t, up, easeSmooth)
+	t += sc.uniform(1, 3)
+	p.hold(t)
+	t += sc.uniform(1.2, 2)
+	p.to(t, edge, easeSmooth)
+	t += sc.uniform(2, 4)
+	p.hold(t)
+	t += sc.uniform(0.6, 1.0)
+	p.to(t, sc.besideBed(p, edge.at.X), easeSmooth)
+	t += sc.uniform(0.8, 1.5)
+	p.hold(t)
+	return p.walkTo(sc.lay, dst, w, h)
+}
+
+// scripts holds the choreography of each kind.
+var scripts = map[Kind]func(*scene){
+	KindFall:              scriptFall,
+	KindBedExit:           func(sc *scene) { scriptBedExit(sc, true) },
+	KindBedExitNotAtRisk:  func(sc *scene) { scriptBedExit(sc, false) },
+	KindRestrictedNight:   scriptRestricted,
+	KindRestrictedDaytime: scriptRestricted,
+	KindInactivity:        scriptInactivity,
+	KindTamperCovered:     scriptCovered,
+	KindTamperDefocused:   scriptDefocused,
+	KindTamperMoved:       scriptMoved,
+	KindBedActivity:       scriptBedActivity,
+	KindWalkAndSit:        scriptWalkAndSit,
+	KindVisitor:           scriptVisitor,
+	KindStaffNight:        scriptStaffNight,
+	KindLights:            scriptLights,
+	KindIRSwitch:          scriptIRSwitch,
+	KindTVFlicker:         func(sc *scene) { sc.tv = true; sc.tag("tv-flicker"); sc.bedRest(0, sc.duration(), 6, 20) },
+	KindCurtain: func(sc *scene) {
+		sc.curtain = sc.uniform(0.5, 1)
+		sc.tag("curtain")
+		sc.bedRest(0, sc.duration(), 6, 20)
+	},
+}
+
+// scriptFall: the patient walks, stops or keeps walking, and falls towards
+// the middle of the room; the body rotates from tall to wide in 0.5-1 s,
+// the centroid drops, and the patient stays down until the end.
+func scriptFall(sc *scene) {
+	sc.randomAmbient()
+	p := sc.patient()
+	w, h := sc.spec.Width, sc.spec.Height
+	start := sc.floorPoint(0.15, 0.85)
+	p.to(0, placement{pose: poseStand, at: start, height: sc.lay.personHeight(start.Y) * p.scale, facing: 1}, easeLinear)
+	p.hold(sc.uniform(1, 3))
+	fallAt := sc.uniform(8, math.Min(15, sc.duration()-32))
+	for p.lastTime() < fallAt-4 {
+		dst := sc.floorPoint(0.2, 0.8)
+		p.walkTo(sc.lay, dst, w, h)
+	}
+	t := p.stand()
+	if sc.rng.IntN(2) == 0 {
+		t += sc.uniform(0.5, 2) // a moment of dizziness before the fall
+		p.hold(t)
+	}
+	feet := p.last().at
+	dir := dirSign(0.5 - feet.X)
+	fallen := placement{pose: poseFallen, at: Point{feet.X, feet.Y + 0.01}, height: p.last().height, angle: dir * math.Pi / 2, facing: dir}
+	p.to(t+sc.uniform(0.5, 1.0), fallen, easeAccel)
+}
+
+func scriptBedExit(sc *scene, atRisk bool) {
+	sc.risk.BedExit = atRisk
+	if sc.rng.IntN(3) == 0 {
+		sc.setAmbient(ambientDim)
+	}
+	exitAt := sc.uniform(6, 12)
+	sc.bedRest(0, exitAt, 3, 6)
+	dst := Point{sc.lay.chair.X + sc.uniform(-0.1, 0.1), sc.uniform(sc.floorMinY()+0.03, 0.92)}
+	sc.bedExit(exitAt, dst)
+	sc.patient().stand()
+}
+
+// scriptRestricted: the patient walks into the restricted zone, stays a few
+// seconds and walks out. Whether that is an intrusion depends on the clock.
+func scriptRestricted(sc *scene) {
+	if sc.spec.Kind == KindRestrictedNight {
+		sc.randomAmbient()
+	}
+	sc.risk.BedExit = false
+	p := sc.patient()
+	w, h := sc.spec.Width, sc.spec.Height
+	l := sc.lay
+	cx := (l.cabinet.X0 + l.cabinet.X1) / 2
+	start := sc.floorPoint(0.3, 0.7)
+	p.to(0, placement{pose: poseStand, at: start, height: l.personHeight(start.Y) * p.scale, facing: 1}, easeLinear)
+	p.hold(sc.uniform(2, 6))
+	approach := Point{cx + sc.uniform(-0.03, 0.03), sc.floorMinY() + sc.uniform(0, 0.04)}
+	p.walkTo(l, approach, w, h)
+	inside := Point{cx + sc.uniform(-0.02, 0.02), l.zoneFloor - sc.uniform(0.03, 0.06)}
+	p.walkTo(l, inside, w, h)
+	t := p.stand()
+	p.hold(t + sc.uniform(6, 12))
+	p.walkTo(l, approach, w, h)
+	p.walkTo(l, sc.floorPoint(0.3, 0.7), w, h)
+	p.stand()
+}
+
+// scriptInactivity: the patient moves once early on, then lies still past
+// inactivity.after, then moves again.
+func scriptInactivity(sc *scene) {
+	p := sc.patient()
+	ly := sc.lying()
+	p.to(0, ly, easeLinear)
+	t := sc.uniform(2, 6)
+	moved := ly
+	moved.variant, moved.fidget = sc.rng.IntN(3), 1
+	p.to(t, ly, easeLinear)
+	p.to(t+0.8, moved, easeSmooth)
+	p.to(t+sc.uniform(1.5, 2.5), moved, easeLinear) // and stays in the new position
+	wake := sc.uniform(t+sc.after.Seconds()+12, sc.duration()-6)
+	p.to(wake, moved, easeLinear)
+	p.to(wake+1.2, ly, easeSmooth)
+	sc.bedRest(p.lastTime(), sc.duration(), 3, 6)
+}
+
+// tamperBackdrop is the ordinary activity seen before the camera is
+// tampered with: the patient resting in bed or walking about.
+func tamperBackdrop(sc *scene) {
+	if sc.rng.IntN(2) == 0 {
+		sc.bedRest(0, sc.duration(), 5, 15)
+		return
+	}
+	sc.risk.BedExit = false
+	p := sc.patient()
+	start := sc.floorPoint(0.2, 0.8)
+	p.to(0, placement{pose: poseStand, at: start, height: sc.lay.personHeight(start.Y) * p.scale, facing: 1}, easeLinear)
+	for p.lastTime() < sc.duration()-5 {
+		p.walkTo(sc.lay, sc.floorPoint(0.2, 0.8), sc.spec.Width, sc.spec.Height)
+		p.hold(p.stand() + sc.uniform(1, 4))
+	}
+}
+
+func scriptCovered(sc *scene) {
+	tamperBackdrop(sc)
+	t := sc.uniform(6, 12)
+	off := -1.0
+	if sc.rng.IntN(3) > 0 {
+		off = t + sc.uniform(8, math.Max(9, sc.duration()-t-6))
+	}
+	sc.cover = effect{from: t, full: t + 0.4, off: off}
+	sc.tag("covered")
+}
+
+func scriptDefocused(sc *scene) {
+	tamperBackdrop(sc)
+	t := sc.uniform(6, 12)
+	sc.blur = effect{from: t, full: t + 0.6, off: -1}
+	sc.tag("defocused")
+}
+
+func scriptMoved(sc *scene) {
+	tamperBackdrop(sc)
+	t := sc.uniform(6, 12)
+	sc.bump = effect{from: t, full: t + 0.4, off: -1}
+	sign := float64(1 - 2*sc.rng.IntN(2))
+	sc.bumpA = sign * sc.uniform(3, 8) * math.Pi / 180
+	sc.bumpDX = -sign * sc.uniform(0.08, 0.16)
+	sc.bumpDY = sc.uniform(-0.1, 0.1)
+	sc.tag("moved")
+}
+
+// scriptBedActivity: the patient fidgets, rolls, sits up for a while and
+// lies back down, never leaving the bed.
+func scriptBedActivity(sc *scene) {
+	sc.randomAmbient()
+	p := sc.patient()
+	d := sc.duration()
+	sitAt := sc.uniform(8, d/2)
+	sc.bedRest(0, sitAt, 3, 8)
+	t := sitAt + sc.uniform(1.5, 2.5)
+	p.to(t, sc.sittingUp(), easeSmooth)
+	t += sc.uniform(4, 9)
+	p.hold(t)
+	t += sc.uniform(1.5, 2.5)
+	p.to(t, sc.lying(), easeSmooth)
+	sc.bedRest(t, d, 3, 8)
+	sc.tag("bed-movement")
+}
+
+// scriptWalkAndSit: the patient walks about and sits down quickly in the
+// chair (a height drop that is not a fall), then gets up again.
+func scriptWalkAndSit(sc *scene) {
+	sc.risk.BedExit = false
+	p := sc.patient()
+	l := sc.lay
+	w, h := sc.spec.Width, sc.spec.Height
+	start := sc.floorPoint(0.2, 0.8)
+	p.to(0, placement{pose: poseStand, at: start, height: l.personHeight(start.Y) * p.scale, facing: 1}, easeLinear)
+	p.hold(sc.uniform(1, 3))
+	p.walkTo(l, sc.floorPoint(0.2, 0.8), w, h)
+	p.walkTo(l, Point{l.chair.X - l.chairDir*0.03, l.chair.Y + 0.01}, w, h)
+	t := p.stand()
+	sit := placement{pose: poseSitChair, at: Point{l.chair.X + l.chairDir*0.04, l.chair.Y}, height: l.personHeight(l.chair.Y) * p.scale, facing: l.chairDir}
+	p.to(t+sc.uniform(0.6, 1.0), sit, easeSmooth)
+	p.hold(p.lastTime() + sc.uniform(8, 14))
+	up := sit
+	up.pose = poseStand
+	p.to(p.lastTime()+1.2, up, easeSmooth)
+	p.walkTo(l, sc.floorPoint(0.2, 0.8), w, h)
+	p.stand()
+	sc.tag("sit-down")
+}
+
+// scriptVisitor: a visitor walks in through the door and sits in the chair
+// while the patient rests in bed.
+func scriptVisitor(sc *scene) {
+	sc.bedRest(0, sc.duration(), 4, 14)
+	v := newActor(roleVisitor, sc.rng)
+	sc.actors = append(sc.actors, v)
+	l := sc.lay
+	w, h := sc.spec.Width, sc.spec.Height
+	t := sc.uniform(2, 8)
+	v.to(0, placement{hidden: true}, easeLinear)
+	door := sc.doorPoint()
+	v.to(t, placement{pose: poseStand, at: door, height: l.personHeight(door.Y) * v.scale, facing: 1}, easeLinear)
+	v.walkTo(l, Point{door.X, sc.floorMinY() + 0.02}, w, h)
+	v.walkTo(l, Point{l.chair.X - l.chairDir*0.03, l.chair.Y + 0.01}, w, h)
+	t = v.stand()
+	sit := placement{pose: poseSitChair, at: Point{l.chair.X + l.chairDir*0.04, l.chair.Y}, height: l.personHeight(l.chair.Y) * v.scale, facing: l.chairDir}
+	v.to(t+sc.uniform(0.8, 1.4), sit, easeSmooth)
+	sc.tag("visitor")
+}
+
+// scriptStaffNight: a nurse walks in at night, stands beside the bed for a
+// check and leaves, never entering the restricted zone.
+func scriptStaffNight(sc *scene) {
+	sc.setAmbient(ambient(1 + sc.rng.IntN(2)))
+	sc.bedRest(0, sc.duration(), 4, 14)
+	n := newActor(roleStaff, sc.rng)
+	sc.actors = append(sc.actors, n)
+	l := sc.lay
+	w, h := sc.spec.Width, sc.spec.Height
+	door := sc.doorPoint()
+	n.to(0, placement{hidden: true}, easeLinear)
+	n.to(sc.uniform(3, 8), placement{pose: poseStand, at: door, height: l.personHeight(door.Y) * n.scale, facing: 1}, easeLinear)
+	n.walkTo(l, Point{door.X, sc.floorMinY() + 0.02}, w, h)
+	bed := sc.sittingUp().at.X
+	n.walkTo(l, sc.besideBed(n, bed+sc.uniform(-0.05, 0.05)).at, w, h)
+	t := n.stand()
+	n.hold(t + sc.uniform(6, 12))
+	n.walkTo(l, Point{door.X, sc.floorMinY() + 0.02}, w, h)
+	t = n.walkTo(l, door, w, h)
+	n.to(t+0.2, placement{hidden: true}, easeLinear)
+	sc.tag("staff")
+}
+
+// scriptLights: the room light goes off (a global brightness drop) and
+// comes back on, possibly twice.
+func scriptLights(sc *scene) {
+	sc.bedRest(0, sc.duration(), 4, 14)
+	t := sc.uniform(5, 10)
+	on := sc.lights[0].gain
+	for t+8 < sc.duration() {
+		sc.lights = append(sc.lights, lightKey{t: t, gain: sc.uniform(0.25, 0.4)})
+		t += sc.uniform(5, 12)
+		sc.lights = append(sc.lights, lightKey{t: t, gain: on})
+		t += sc.uniform(6, 14)
+	}
+	sc.noise = 3
+	sc.tag("lights-off", "lights-on")
+}
+
+// scriptIRSwitch: the room darkens and the camera switches to infrared
+// grayscale, and later back to colour when the light comes on.
+func scriptIRSwitch(sc *scene) {
+	sc.bedRest(0, sc.duration(), 4, 14)
+	on := sc.lights[0].gain
+	t := sc.uniform(4, 8)
+	sc.lights = append(sc.lights, lightKey{t: t, gain: 0.3})
+	t += sc.uniform(1, 3)
+	sc.lights = append(sc.lights, lightKey{t: t, gain: 1, ir: true})
+	if back := t + sc.uniform(10, 15); back+4 < sc.duration() {
+		sc.lights = append(sc.lights, lightKey{t: back, gain: on})
+	}
+	sc.noise = 3.5
+	sc.tag("lights-off", "ir")
+}
+
+// lightAt returns the lighting in force at time t.
+func (sc *scene) lightAt(t float64) lightKey {
+	cur := sc.lights[0]
+	for _, k := range sc.lights[1:] {
+		if k.t <= t {
+			cur = k
+		}
+	}
+	return cur
+}

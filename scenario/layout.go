@@ -48,10 +48,10 @@ type layout struct {
 func (l *layout) bedZone() []Point {
 	b := l.bed
 	low := l.bedBottom()
-	return []Point{
+	return clampPolygon([]Point{
 		{b[0].X - 0.01, b[0].Y - 0.02}, {b[1].X + 0.01, b[1].Y - 0.02},
 		{b[2].X + 0.01, low}, {b[3].X - 0.01, low},
-	}
+	})
 }
 
 // bedBottom is the lower edge of the bed zone: bed side panel plus margin.
@@ -60,7 +60,15 @@ func (l *layout) bedBottom() float64 { return max(l.bed[2].Y, l.bed[3].Y) + l.pa
 // restrictedZone covers the cabinet and the floor in front of it.
 func (l *layout) restrictedZone() []Point {
 	c := l.cabinet
-	return []Point{{c.X0 - 0.02, c.Y0}, {c.X1 + 0.02, c.Y0}, {c.X1 + 0.02, l.zoneFloor}, {c.X0 - 0.02, l.zoneFloor}}
+	return clampPolygon([]Point{{c.X0 - 0.02, c.Y0}, {c.X1 + 0.02, c.Y0}, {c.X1 + 0.02, l.zoneFloor}, {c.X0 - 0.02, l.zoneFloor}})
+}
+
+// clampPolygon keeps a zone inside the image, as camera.yaml requires.
+func clampPolygon(p []Point) []Point {
+	for i := range p {
+		p[i].X, p[i].Y = min(1, max(0, p[i].X)), min(1, max(0, p[i].Y))
+	}
+	return p
 }
 
 // personHeight is the apparent standing height (fraction of image height)

@@ -628,3 +628,37 @@ func TestWriteSetBadInputLosesNothing(t *testing.T) {
 		t.Errorf("existing scenario changed by a failed WriteSet (%v)", err)
 	}
 }
+
+func TestCameraConfigIsReadByTheEngine(t *testing.T) {
+	t.Parallel()
+	for _, tr := range mustCatalogTruths(t) {
+		cfg, err := detection.ParseCameraConfig(tr.CameraConfigYAML())
+		if err != nil {
+			t.Errorf("%s: engine rejects camera.yaml: %v\n%s", tr.Name, err, tr.CameraConfigYAML())
+			continue
+		}
+		if cfg.Inactivity == nil || cfg.Inactivity.After.Std() != inactivityAfter || cfg.Inactivity.Zone != zoneBed {
+			t.Errorf("%s: inactivity block %+v", tr.Name, cfg.Inactivity)
+		}
+		switch {
+		case tr.Kind == KindBedExit && !cfg.Patient.BedExitRisk:
+			t.Errorf("%s: bed-exit scenario without bed_exit_risk", tr.Name)
+		case tr.Kind == KindBedExitNotAtRisk && cfg.Patient.BedExitRisk:
+			t.Errorf("%s: not-at-risk scenario with bed_exit_risk", tr.Name)
+		}
+		// The engine's schedule and the truth agree on when the restricted
+		// zone is off limits, in the camera's time zone.
+		for _, z := range cfg.Zones {
+			if z.Kind != detection.ZoneRestricted {
+				continue
+			}
+			for i := 0; i < tr.Frames; i += tr.FPS * 10 {
+				ts := FrameTime(tr.Start, tr.FPS, i+1)
+				local := ts.In(cfg.Location())
+				if got, want := z.Schedule.Active(ts, cfg.Location()), scheduleActive(local.Hour()*60+local.Minute()); got != want {
+					t.Errorf("%s: at %s the engine says schedule active %t, the generator %t", tr.Name, ts, got, want)
+				}
+			}
+		}
+	}
+}

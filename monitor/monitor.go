@@ -136,11 +136,7 @@ func Watch(ctx context.Context, cameras []Camera, opts Options) (Summary, error)
 		}
 	}
 	w.audit("watch.stopped", fmt.Sprintf("alerts:%d", w.alerts))
-	sum := Summary{Cameras: summaries, Alerts: w.alerts, SinkErrors: w.sinkErrors}
-	if opts.Audit != nil {
-		sum.AuditErrors = opts.Audit.Failures()
-	}
-	return sum, nil
+	return Summary{Cameras: summaries, Alerts: w.alerts, SinkErrors: w.sinkErrors, AuditErrors: opts.Audit.Failures()}, nil
 }
 
 // offlineAfter is the camera's silence limit.
@@ -160,9 +156,7 @@ type watch struct {
 }
 
 func (w *watch) audit(action string, objects ...string) {
-	if w.opts.Audit != nil {
-		w.opts.Audit.Record(action, objects...)
-	}
+	w.opts.Audit.Record(action, objects...)
 }
 
 func (w *watch) report(format string, args ...any) {

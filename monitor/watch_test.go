@@ -35,7 +35,7 @@ var plantedNote = []string{"Jane Roe-Example", "00424242", "1941-07-09", "wander
 
 var start = time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
 
-func loadConfig(t *testing.T) detection.CameraConfig {
+func loadConfig(t testing.TB) detection.CameraConfig {
 	t.Helper()
 	cfg, err := detection.LoadCameraConfig("testdata/cam-301.yaml")
 	if err != nil {

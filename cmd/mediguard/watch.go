@@ -57,8 +57,8 @@ scenario:DIR, http(s)://camera/stream (multipart MJPEG), ffmpeg:INPUT[#fps=5&liv
 
 Alerts are printed as JSON lines on stdout; a summary goes to stderr at the end
 (when every file source is finished, or on Ctrl-C). See docs/local-monitoring.md.`,
-		Example: `  mediguard scenario render --out /tmp/scn fall-bedside-01
-  mediguard watch --camera /tmp/scn/fall-bedside-01
+		Example: `  mediguard scenario render --out /tmp/scn --name fall-01
+  mediguard watch --camera /tmp/scn/fall-01
   mediguard watch --camera cam-301.yaml=http://10.20.0.31/video.mjpg \
       --webhook https://alerts.example.org/mediguard --webhook-secret-env MEDIGUARD_WEBHOOK_SECRET \
       --evidence-dir /var/lib/mediguard/evidence --evidence-key-file /etc/mediguard/evidence.key \

@@ -13,7 +13,10 @@ import (
 
 // Retention limits of a Kinesis video stream, in hours.
 const (
-	MinRetentionHours = 1
+	// MinRetentionHours is the policy pack's kvs-retention-explicit default
+	// minimum: a shorter window can lose an alert's footage before anyone
+	// reviews it.
+	MinRetentionHours = 24
 	// MaxRetentionHours is the Kinesis Video Streams maximum, ten years.
 	MaxRetentionHours = 87600
 )
@@ -89,8 +92,9 @@ type VideoStreamArgs struct {
 	// policy must let the producer and consumer roles use it via Kinesis
 	// Video Streams. Changing it replaces the stream.
 	KMSKeyARN pulumi.StringInput
-	// DataRetentionHours is how long video is kept: 1 to MaxRetentionHours,
-	// typically 24 to 8760. Required (0 would keep no video at all).
+	// DataRetentionHours is how long video is kept: MinRetentionHours to
+	// MaxRetentionHours, typically 24 to 8760 (a year). Required: 0 would keep
+	// no video at all.
 	// Changing it replaces the stream.
 	DataRetentionHours int
 	// ProducerPrincipal may assume the producer role: IoTCredentialsProvider

@@ -378,6 +378,10 @@ func TestVideoStreamInvalidArgs(t *testing.T) {
 			`Tags: "camera-id" is set by the component`,
 			`Tags: "aws:x" uses the reserved aws: prefix`,
 		}},
+		{"retention shorter than a day", &VideoStreamArgs{
+			CameraID: "cam-1", WardCode: "W1", RoomCode: "R1", KMSKeyARN: pulumi.String(testKeyARN), DataRetentionHours: 23,
+			ProducerPrincipal: IoTCredentialsProvider,
+		}, []string{"DataRetentionHours 23: must be 24 to 87600"}},
 		{"IAM principal without external ID", &VideoStreamArgs{
 			CameraID: "cam-1", WardCode: "W1", RoomCode: "R1", KMSKeyARN: pulumi.String(testKeyARN), DataRetentionHours: 24,
 			ProducerPrincipal: gatewayRoleARN,

@@ -173,6 +173,11 @@ func (s *Store) Put(m Metadata, snapshot []byte) (string, error) {
 		os.Remove(path)
 		return "", fmt.Errorf("store evidence %s: %w", name, err)
 	}
+	// Sync the directory too, so the new name survives a crash.
+	if dir, err := os.Open(s.dir); err == nil {
+		dir.Sync()
+		dir.Close()
+	}
 	return name, nil
 }
 

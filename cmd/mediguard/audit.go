@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mediguard/mediguard/auditlog"
+	"github.com/mediguard/mediguard/monitor"
 )
 
 func init() { rootCmd.AddCommand(newAuditCmd()) }
@@ -32,7 +33,7 @@ leaves a valid shorter chain: compare the printed head with one recorded
 elsewhere, or pass it with --head.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			key, err := optionalSecret("audit key", keyFile, keyEnv)
+			key, err := monitor.LoadSecret("audit key", keyFile, keyEnv, auditKeyMinBytes)
 			if err != nil {
 				return err
 			}

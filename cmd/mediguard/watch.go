@@ -23,6 +23,9 @@ import (
 
 func init() { rootCmd.AddCommand(newWatchCmd()) }
 
+// auditKeyMinBytes is the shortest audit HMAC key accepted.
+const auditKeyMinBytes = 16
+
 // watchFlags are the flags of `mediguard watch`.
 type watchFlags struct {
 	cameras []string
@@ -106,7 +109,7 @@ func runWatch(ctx context.Context, f watchFlags, stdout, stderr io.Writer) error
 	var audit *monitor.Audit
 	var log *auditlog.Log
 	if f.auditLog != "" {
-		key, err := optionalSecret("audit key", f.auditKeyFile, f.auditKeyEnv)
+		key, err := monitor.LoadSecret("audit key", f.auditKeyFile, f.auditKeyEnv, auditKeyMinBytes)
 		if err != nil {
 			return err
 		}
@@ -218,7 +221,7 @@ func buildSinks(f watchFlags, stdout io.Writer, audit *monitor.Audit) ([]monitor
 	}
 	var webhook *sink.Webhook
 	if f.webhookURL != "" {
-		secret, err := optionalSecret("webhook secret", f.webhookSecretFile, f.webhookSecretEnv)
+		secret, err := monitor.LoadSecret("webhook secret", f.webhookSecretFile, f.webhookSecretEnv, sink.MinSecretBytes)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -231,40 +234,6 @@ func buildSinks(f watchFlags, stdout io.Writer, audit *monitor.Audit) ([]monitor
 		sinks = append(sinks, webhook)
 	}
 	return sinks, webhook, nil
-}
-
-// optionalSecret reads a secret from a file (which must not be readable by
-// group or others) or an environment variable; neither given means none.
-// Surrounding whitespace is trimmed; errors never include the secret.
-func optionalSecret(what, file, env string) ([]byte, error) {
-	switch {
-	case file != "" && env != "":
-		return nil, fmt.Errorf("%s: give a file or an environment variable, not both", what)
-	case file != "":
-		info, err := os.Stat(file)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		if perm := info.Mode().Perm(); perm&0o077 != 0 {
-			return nil, fmt.Errorf("%s: %s has mode %o, readable by group or others; chmod 600 it", what, file, perm)
-		}
-		data, err := os.ReadFile(file)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		return nonEmptySecret(what, file, string(data))
-	case env != "":
-		return nonEmptySecret(what, "$"+env, os.Getenv(env))
-	}
-	return nil, nil
-}
-
-func nonEmptySecret(what, from, text string) ([]byte, error) {
-	secret := strings.TrimSpace(text)
-	if len(secret) < sink.MinSecretBytes {
-		return nil, fmt.Errorf("%s from %s: want at least %d characters", what, from, sink.MinSecretBytes)
-	}
-	return []byte(secret), nil
 }
 
 // printSummary writes the human summary to w.

@@ -275,8 +275,8 @@ func (d *Detector) activityCells() []bool {
 // updateActivity notes motion in the activity area: thumbnail cells whose
 // luma changed since the previous frame.
 func (d *Detector) updateActivity(now int64) {
-	const cellChange = 10 // grey levels; thumbnail cells average ~100 pixels, so noise stays far below
-	const minCells = 2
+	const cellChange = 3 // grey levels; a thumbnail cell averages ~25 analysis cells, so noise stays well below
+	const minCells = 1
 	moving := 0
 	for i, c := range d.thumb {
 		if d.thumbMask[i] && absDiff(c, d.st.Prev[i]) > cellChange {
@@ -295,8 +295,11 @@ func (d *Detector) normBox(b box) Polygon {
 	return Polygon{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}}
 }
 
-// centre is the normalised centre of a track's latest sample.
-func (d *Detector) centre(t *track) (float64, float64) {
+// foot is the normalised bottom centre of a track's latest box: where a
+// standing person touches the floor, the point zones are tested against
+// (as Frigate does), so perspective does not put someone in a zone they are
+// merely in front of.
+func (d *Detector) foot(t *track) (float64, float64) {
 	s := t.last()
-	return float64(s.CX) / float64(d.st.W), float64(s.CY) / float64(d.st.H)
+	return float64(s.CX) / float64(d.st.W), float64(s.CY+s.H/2) / float64(d.st.H)
 }

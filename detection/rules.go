@@ -202,7 +202,7 @@ func (d *Detector) ruleFall(f Frame, now int64) *Event {
 	for i := range st.Tracks {
 		t := &st.Tracks[i]
 		s := t.last()
-		cx, cy := d.centre(t)
+		cx, cy := d.foot(t)
 		inBed := d.inZones(d.bedZones, cx, cy)
 		switch {
 		case t.FallStart != 0 && (s.aspect() >= fallTall || inBed):
@@ -253,7 +253,7 @@ func fallImpact(t *track, now int64) int64 {
 // split off a track that came from the bed, as the patient. Someone walking
 // across the bed zone is upright and does not qualify.
 func (d *Detector) trackBorn(t *track, parents []int) {
-	cx, cy := d.centre(t)
+	cx, cy := d.foot(t)
 	if d.inZones(d.bedZones, cx, cy) && t.last().aspect() < bedLyingAspect {
 		t.BedOrigin = true
 	}
@@ -278,7 +278,7 @@ func (d *Detector) ruleBedExit(f Frame, now int64) *Event {
 		t := &st.Tracks[i]
 		if t.LastSeen == now {
 			s := t.last()
-			cx, cy := d.centre(t)
+			cx, cy := d.foot(t)
 			in := d.inZones(d.bedZones, cx, cy)
 			if in && s.aspect() < bedLyingAspect {
 				if t.BedDwellSince == 0 {
@@ -328,7 +328,7 @@ func (d *Detector) ruleZones(f Frame, now int64, emit func(*Event)) {
 		for i := range st.Tracks {
 			t := &st.Tracks[i]
 			if t.LastSeen == now {
-				cx, cy := d.centre(t)
+				cx, cy := d.foot(t)
 				if active && z.Polygon.contains(cx, cy) {
 					if t.ZoneSince[zi] == 0 {
 						t.ZoneSince[zi] = now

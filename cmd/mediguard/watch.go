@@ -70,6 +70,10 @@ Alerts are printed as JSON lines on stdout; a summary goes to stderr at the end
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			// After the first signal the watch shuts down cleanly (sinks
+			// drain for up to 30s); restoring the default handling lets a
+			// second Ctrl-C end the process at once.
+			context.AfterFunc(ctx, stop)
 			return runWatch(ctx, f, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}

@@ -53,9 +53,6 @@ func NewFolder(dir string, opts FolderOptions) (*Folder, error) {
 	return &Folder{dir: dir, names: names, opts: opts}, nil
 }
 
-// Len is the number of frames in the folder.
-func (f *Folder) Len() int { return len(f.names) }
-
 // Next reads the next file. Its Ref is the file name.
 func (f *Folder) Next(ctx context.Context) (Frame, error) {
 	if err := ctx.Err(); err != nil {

@@ -197,3 +197,35 @@ func TestHTTPCameraCancelUnblocksNext(t *testing.T) {
 		t.Fatal("Next stayed blocked after cancel")
 	}
 }
+
+func TestHTTPCameraDashedBoundaryQuirk(t *testing.T) {
+	t.Parallel()
+	// Some cameras declare boundary=--frame and then delimit parts with
+	// "--frame" instead of "----frame".
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "multipart/x-mixed-replace; boundary=--frame")
+		for i := 1; i <= 2; i++ {
+			body := testJPEG(t, i)
+			fmt.Fprintf(w, "--frame\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\n\r\n", len(body))
+			w.Write(body)
+			w.Write([]byte("\r\n"))
+		}
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	src, err := NewHTTPCamera(srv.URL, fastHTTPOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	for i := 1; i <= 2; i++ {
+		f, err := src.Next(context.Background())
+		if err != nil {
+			t.Fatalf("frame %d: %v", i, err)
+		}
+		if string(f.JPEG) != string(testJPEG(t, i)) {
+			t.Fatalf("frame %d bytes differ", i)
+		}
+	}
+}

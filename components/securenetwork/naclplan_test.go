@@ -103,3 +103,32 @@ func TestPortRangesExcluding(t *testing.T) {
 		})
 	}
 }
+
+// FuzzPortRangesExcluding checks that the ranges are ordered, inside
+// [from, to], and cover exactly the ports that are not excluded.
+func FuzzPortRangesExcluding(f *testing.F) {
+	f.Add(uint16(1024), uint16(65535), uint16(3389), uint16(22), uint16(3389))
+	f.Add(uint16(1), uint16(10), uint16(1), uint16(10), uint16(5))
+	f.Add(uint16(7), uint16(7), uint16(7), uint16(0), uint16(0))
+	f.Add(uint16(10), uint16(5), uint16(6), uint16(7), uint16(8))
+	f.Fuzz(func(t *testing.T, from, to, a, b, c uint16) {
+		excluded := []int{int(a), int(b), int(c)}
+		ranges := PortRangesExcluding(int(from), int(to), excluded)
+		covered := map[int]bool{}
+		prevEnd := int(from) - 1
+		for _, r := range ranges {
+			if r[0] > r[1] || r[0] <= prevEnd || r[0] < int(from) || r[1] > int(to) {
+				t.Fatalf("PortRangesExcluding(%d, %d, %v) = %v: range %v out of order or bounds", from, to, excluded, ranges, r)
+			}
+			prevEnd = r[1]
+			for p := r[0]; p <= r[1]; p++ {
+				covered[p] = true
+			}
+		}
+		for p := int(from); p <= int(to); p++ {
+			if want := !slices.Contains(excluded, p); covered[p] != want {
+				t.Fatalf("PortRangesExcluding(%d, %d, %v) = %v: port %d covered=%v, want %v", from, to, excluded, ranges, p, covered[p], want)
+			}
+		}
+	})
+}

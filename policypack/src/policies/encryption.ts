@@ -4,7 +4,7 @@
 import { PolicyResource } from "@pulumi/policy";
 import { isAWSManagedKeyReference, requireCustomerManagedKey, requireTrue, unknownSwitch } from "../lib/checks";
 import { HipaaPolicy, resourcePolicy, stackPolicy } from "../lib/hipaa";
-import { attachedTo, inputsOf, ofType } from "../lib/stack";
+import { attachedTo, inputsOf, ofType, refersTo } from "../lib/stack";
 import { DELIVERY, DYNAMODB, KINESIS, KMS, LAMBDA, LOGGING, MESSAGING, S3 } from "../lib/tokens";
 import { Inputs, readPath, Read, UNKNOWN, isPresent } from "../lib/values";
 
@@ -121,9 +121,9 @@ export const kmsCustomerManagedKeyInStack = stackPolicy(
     },
 );
 
-/** True when bucket is the target of some bucket's server access logging. */
+/** True when bucket is the target of another bucket's server access logging. */
 export function isLogTarget(resources: readonly PolicyResource[], bucket: PolicyResource): boolean {
-    return attachedTo(resources, S3.logging, "targetBucket", bucket).length > 0;
+    return attachedTo(resources, S3.logging, "targetBucket", bucket).some((l) => !refersTo(l, "bucket", bucket));
 }
 
 export const s3SseKmsCmk = stackPolicy(

@@ -147,23 +147,6 @@ func (c *canvas) fillCapsule(a, b vec, r float64, col rgb) {
 	}
 }
 
-// applyLight multiplies every pixel by gain; with infrared it also drops
-// colour and stretches contrast the way IR night modes do.
-func (c *canvas) applyLight(gain float64, infrared bool) {
-	pix := c.img.Pix
-	for i := 0; i+3 < len(pix); i += 4 {
-		r, g, b := float64(pix[i]), float64(pix[i+1]), float64(pix[i+2])
-		if infrared {
-			// IR illuminators make fabrics and skin bright and the scene flat.
-			l := (0.3*r + 0.59*g + 0.11*b)
-			v := clamp8((l-60)*1.35*gain + 70)
-			pix[i], pix[i+1], pix[i+2] = v, v, v
-			continue
-		}
-		pix[i], pix[i+1], pix[i+2] = clamp8(r*gain), clamp8(g*gain), clamp8(b*gain)
-	}
-}
-
 // boxBlur approximates a Gaussian blur of the given radius with three
 // separable box passes (the defocused-lens effect).
 func (c *canvas) boxBlur(radius int) {
@@ -238,21 +221,37 @@ func mirror(i, n int) int {
 	return i
 }
 
-// addNoise adds zero-mean sensor noise (roughly Gaussian, the sum of four
-// uniform draws) with standard deviation sigma, the same on all channels.
-func (c *canvas) addNoise(rng *rand.Rand, sigma float64) {
-	if sigma <= 0 {
-		return
-	}
+// expose turns the scene radiance into sensor output in one pass: it
+// scales every pixel by the light gain (with infrared: drops colour and
+// stretches contrast, as IR night modes do) and adds zero-mean sensor noise
+// with standard deviation sigma, the same on all channels. The noise is the
+// sum of four uniform bytes (nearly Gaussian) mapped through a table, and
+// the arithmetic is fixed-point: this pass runs on every pixel of every frame.
+func (c *canvas) expose(gain float64, infrared bool, rng *rand.Rand, sigma float64) {
 	// The sum of four uniform bytes has mean 510 and standard deviation ~147.8.
-	k := sigma / 147.8
+	var noise [1021]int32
+	for i := range noise {
+		noise[i] = int32(math.Round(float64(i-510) * sigma / 147.8))
+	}
+	g := int32(math.Round(gain * 256))
 	pix := c.img.Pix
 	for i := 0; i+3 < len(pix); i += 4 {
 		u := rng.Uint64()
-		s := float64(u&0xff+(u>>8)&0xff+(u>>16)&0xff+(u>>24)&0xff) - 510
-		n := s * k
-		pix[i] = clamp8(float64(pix[i]) + n)
-		pix[i+1] = clamp8(float64(pix[i+1]) + n)
-		pix[i+2] = clamp8(float64(pix[i+2]) + n)
+		n := noise[u&0xff+(u>>8)&0xff+(u>>16)&0xff+(u>>24)&0xff]
+		r, gr, b := int32(pix[i]), int32(pix[i+1]), int32(pix[i+2])
+		if infrared {
+			// IR illuminators make fabrics and skin bright and the scene flat.
+			l := (77*r + 150*gr + 29*b) >> 8
+			v := clampInt((((l*g)>>8-110)*333)>>8 + 115 + n)
+			pix[i], pix[i+1], pix[i+2] = v, v, v
+			continue
+		}
+		pix[i] = clampInt((r*g)>>8 + n)
+		pix[i+1] = clampInt((gr*g)>>8 + n)
+		pix[i+2] = clampInt((b*g)>>8 + n)
 	}
+}
+
+func clampInt(v int32) uint8 {
+	return uint8(min(255, max(0, v)))
 }

@@ -74,7 +74,7 @@ func (sc *scene) tagList() []string {
 }
 
 // drawFrame composes one frame: the static room, the dynamic room parts,
-// the people (far to near), then lighting and camera effects, then noise.
+// the people (far to near), the optical camera effects, then the sensor.
 func (sc *scene) drawFrame(c, bg *canvas, t float64, states []actorState, noise *rand.Rand) {
 	c.copyFrom(bg)
 	sc.drawTV(c, t)
@@ -95,8 +95,6 @@ func (sc *scene) drawFrame(c, bg *canvas, t float64, states []actorState, noise 
 			c.fillCapsule(p.a, p.b, p.r, p.col)
 		}
 	}
-	light := sc.lightAt(t)
-	c.applyLight(light.gain, light.ir)
 	if lv := sc.cover.level(t); lv > 0 {
 		sc.drawCover(c, lv)
 	}
@@ -110,7 +108,10 @@ func (sc *scene) drawFrame(c, bg *canvas, t float64, states []actorState, noise 
 		}
 		c.warp(sc.bumpA*(lv+shake), sc.bumpDX*float64(c.w)*(lv+shake), sc.bumpDY*float64(c.h)*lv)
 	}
-	c.addNoise(noise, sc.noise)
+	// Light and noise come last: the cover, blur and view shift are optical
+	// and happen before the sensor.
+	light := sc.lightAt(t)
+	c.expose(light.gain, light.ir, noise, sc.noise)
 }
 
 // drawTV paints the TV screen: dark when off; when flickering, the picture

@@ -51,7 +51,17 @@ var (
 	zonePattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+[a-z]$`)
 	// servicePattern matches the last part of an endpoint service name, e.g. kms or ecr.api.
 	servicePattern = regexp.MustCompile(`^[a-z0-9]+([.-][a-z0-9]+)*$`)
+	// keyARNPattern matches a KMS key ARN; CloudWatch Logs takes no alias.
+	keyARNPattern = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$`)
 )
+
+// checkKeyARN accepts a KMS key ARN and rejects anything else, aliases included.
+func checkKeyARN(arn string) error {
+	if !keyARNPattern.MatchString(arn) {
+		return fmt.Errorf("FlowLogKMSKeyARN %q is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)", arn)
+	}
+	return nil
+}
 
 // SecureNetworkArgs configures a SecureNetwork. Every field that decides which
 // or how many resources exist is a plain Go value; only the KMS key comes from
@@ -172,6 +182,10 @@ func (args *SecureNetworkArgs) resolve() (networkConfig, error) {
 
 	if args.FlowLogKMSKeyARN == nil {
 		errs = append(errs, errors.New("FlowLogKMSKeyARN is required: flow logs describe every connection of the PHI platform and must be encrypted with a customer-managed key"))
+	} else if known, ok := args.FlowLogKMSKeyARN.(pulumi.String); ok {
+		if err := checkKeyARN(string(known)); err != nil {
+			errs = append(errs, err)
+		}
 	}
 
 	if cfg.flowLogRetentionDays == 0 {

@@ -317,8 +317,12 @@ func (b *networkBuilder) networkACLs(theVPC *ec2.Vpc, subnets map[SubnetTier][]*
 // a role that can write to that group only.
 func (b *networkBuilder) flowLogs(theVPC *ec2.Vpc) (*cloudwatch.LogGroup, error) {
 	name := b.name + "-flow-logs"
+	// A key ARN that another resource produces is checked when it resolves.
+	keyARN := b.cfg.flowLogKMSKeyARN.ToStringOutput().ApplyT(func(arn string) (string, error) {
+		return arn, checkKeyARN(arn)
+	}).(pulumi.StringOutput)
 	logGroup, err := cloudwatch.NewLogGroup(b.ctx, name, &cloudwatch.LogGroupArgs{
-		KmsKeyId:        b.cfg.flowLogKMSKeyARN,
+		KmsKeyId:        keyARN,
 		RetentionInDays: pulumi.Int(b.cfg.flowLogRetentionDays),
 		Tags:            b.cfg.childTags(name),
 	}, b.parent, pulumi.Protect(b.cfg.protect))

@@ -583,6 +583,9 @@ func TestSecureNetworkInvalidArgs(t *testing.T) {
 		{"host bits", &SecureNetworkArgs{
 			CIDR: "10.40.3.0/16", AvailabilityZones: []string{"us-east-1a", "us-east-1b"}, FlowLogKMSKeyARN: pulumi.String(testKeyARN),
 		}, []string{"host bits set (did you mean 10.40.0.0/16?)"}},
+		{"key alias", &SecureNetworkArgs{
+			AvailabilityZones: []string{"us-east-1a", "us-east-1b"}, FlowLogKMSKeyARN: pulumi.String("alias/aws/logs"),
+		}, []string{`FlowLogKMSKeyARN "alias/aws/logs" is not a KMS key ARN`}},
 		{"retention not a CloudWatch value", &SecureNetworkArgs{
 			AvailabilityZones: []string{"us-east-1a", "us-east-1b"}, FlowLogKMSKeyARN: pulumi.String(testKeyARN), FlowLogRetentionDays: 1000,
 		}, []string{"FlowLogRetentionDays 1000"}},
@@ -603,6 +606,15 @@ func TestSecureNetworkInvalidArgs(t *testing.T) {
 				t.Errorf("invalid args registered %d resources, want none", len(got))
 			}
 		})
+	}
+}
+
+func TestSecureNetworkRejectsAliasFromAnotherResource(t *testing.T) {
+	t.Parallel()
+	args := validArgs()
+	args.FlowLogKMSKeyARN = pulumi.String("arn:aws:kms:us-east-1:123456789012:alias/logs").ToStringOutput()
+	if _, err := runNetwork(t, args); err == nil || !strings.Contains(err.Error(), "is not a KMS key ARN") {
+		t.Errorf("err = %v, want the alias rejected when the output resolves", err)
 	}
 }
 

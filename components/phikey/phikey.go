@@ -57,7 +57,10 @@ func NewPhiKey(ctx *pulumi.Context, name string, args *PhiKeyArgs, opts ...pulum
 		IsEnabled:             pulumi.Bool(true),
 		DeletionWindowInDays:  pulumi.Int(DeletionWindowDays),
 		Policy:                pulumi.String(policy),
-		Tags:                  pulumi.ToStringMap(cfg.tags()),
+		// Explicitly false: KMS must refuse a policy that would lock out the
+		// principal making the change.
+		BypassPolicyLockoutSafetyCheck: pulumi.Bool(false),
+		Tags:                           pulumi.ToStringMap(cfg.tags()),
 	}, pulumi.Parent(component), pulumi.Protect(cfg.Protect))
 	if err != nil {
 		return nil, fmt.Errorf("phikey %q: create key: %w", name, err)

@@ -109,8 +109,11 @@ func TestKeySettings(t *testing.T) {
 	if got := key.InputString("customerMasterKeySpec"); got != "SYMMETRIC_DEFAULT" {
 		t.Errorf("customerMasterKeySpec = %q, want SYMMETRIC_DEFAULT", got)
 	}
-	if v, ok := key.Inputs["bypassPolicyLockoutSafetyCheck"]; ok && v.IsBool() && v.BoolValue() {
-		t.Error("bypassPolicyLockoutSafetyCheck must never be true")
+	if v := key.Inputs["bypassPolicyLockoutSafetyCheck"]; !v.IsBool() || v.BoolValue() {
+		t.Errorf("bypassPolicyLockoutSafetyCheck = %v, want an explicit false", v)
+	}
+	if v := key.Inputs["isEnabled"]; !v.IsBool() || !v.BoolValue() {
+		t.Errorf("isEnabled = %v, want true", v)
 	}
 	if key.Protect {
 		t.Error("key protected although Protect was not asked for")

@@ -36,7 +36,7 @@ type pose int
 
 const (
 	poseStand    pose = iota // upright, arms at the sides, seen from the front
-	poseWalk                 // upright, legs and arms swinging (side view)
+	poseWalk                 // upright, legs and arms swinging (three-quarter view)
 	poseSitChair             // seated on a chair, thighs level (side view)
 	poseSitBed               // sitting up in bed, legs along the mattress; root at the hip
 	poseSitEdge              // sitting on the bed edge facing the camera, feet dangling
@@ -52,15 +52,17 @@ func localPose(p pose, phase, facing float64, fidget float64, variant int) bodyP
 	var b bodyPoints
 	switch p {
 	case poseWalk:
+		// Three-quarter view: the gait swings limbs along the direction of
+		// travel while shoulders and hips keep their width.
 		s := math.Sin(phase)
 		liftL, liftR := 0.03*math.Max(0, math.Cos(phase)), 0.03*math.Max(0, -math.Cos(phase))
 		b = bodyPoints{
 			jHead: {0.01 * f, 0.905}, jNeck: {0, 0.80},
-			jShoulderL: {0, 0.79}, jShoulderR: {0, 0.79},
-			jHandL: {-0.13 * s, 0.50}, jHandR: {0.13 * s, 0.50},
+			jShoulderL: {-0.09, 0.79}, jShoulderR: {0.09, 0.79},
+			jHandL: {-0.12 - 0.07*s, 0.51}, jHandR: {0.12 - 0.07*s, 0.51},
 			jHip:   {0, 0.50},
-			jKneeL: {0.08 * s, 0.27 + liftL}, jKneeR: {-0.08 * s, 0.27 + liftR},
-			jFootL: {0.16 * s, 0.03 + liftL}, jFootR: {-0.16 * s, 0.03 + liftR},
+			jKneeL: {-0.04 + 0.06*s, 0.27 + liftL}, jKneeR: {0.04 - 0.06*s, 0.27 + liftR},
+			jFootL: {-0.05 + 0.11*s, 0.03 + liftL}, jFootR: {0.05 - 0.11*s, 0.03 + liftR},
 		}
 	case poseSitChair:
 		b = bodyPoints{

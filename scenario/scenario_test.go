@@ -662,3 +662,33 @@ func TestCameraConfigIsReadByTheEngine(t *testing.T) {
 		}
 	}
 }
+
+func TestFigureProportions(t *testing.T) {
+	t.Parallel()
+	const w, h = 320, 240
+	c := clothing{}
+	tests := []struct {
+		name   string
+		p      placement
+		lo, hi float64 // bounds of the box h/w ratio
+	}{
+		{"standing is tall", placement{pose: poseStand, at: Point{0.5, 0.9}, height: 0.5, facing: 1}, 2.5, 3.3},
+		{"seated is squat", placement{pose: poseSitChair, at: Point{0.5, 0.9}, height: 0.5, facing: 1}, 1.4, 2.2},
+		{"lying in bed is wide", placement{pose: poseStand, at: Point{0.2, 0.5}, height: 0.5, angle: math.Pi / 2, facing: 1}, 0.2, 0.5},
+		{"fallen is wide and low", placement{pose: poseFallen, at: Point{0.2, 0.9}, height: 0.5, angle: -math.Pi / 2, facing: -1}, 0.3, 0.8},
+	}
+	for _, tc := range tests {
+		b := tc.p.figure(0, w, h).box(c)
+		if r := b.height() / b.width(); r < tc.lo || r > tc.hi {
+			t.Errorf("%s: box h/w %.2f, want %.1f..%.1f", tc.name, r, tc.lo, tc.hi)
+		}
+	}
+	// Walking keeps a standing person's proportions through the gait.
+	for phase := 0.0; phase < 2*math.Pi; phase += 0.5 {
+		p := placement{pose: poseWalk, at: Point{0.5, 0.9}, height: 0.5, facing: 1}
+		b := p.figure(phase, w, h).box(c)
+		if r := b.height() / b.width(); r < 2.3 || r > 3.4 {
+			t.Errorf("walking at phase %.1f: box h/w %.2f, want 2.3..3.4", phase, r)
+		}
+	}
+}

@@ -8,8 +8,9 @@
 // deleting recorded video.
 //
 // Readers such as the detector do not get a role here: [ConsumerStatements]
-// returns the typed policy statements they need, for the reader's own
-// component to attach to its role.
+// returns the typed policy statements they need, and [ConsumerStatementsOutput]
+// the same as an output over several streams, for the reader's own component
+// to attach to its role.
 //
 // Camera, ward and room codes are device and location codes; the component
 // rejects values shaped like patient identifiers and never echoes them in

@@ -1,6 +1,7 @@
 package videostream
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/mediguard/mediguard/components/policydoc"
@@ -133,4 +134,29 @@ func NewVideoStream(ctx *pulumi.Context, name string, args *VideoStreamArgs, opt
 		return nil, fmt.Errorf("register videostream %s outputs: %w", name, err)
 	}
 	return stream, nil
+}
+
+// ConsumerStatementsOutput returns an output that resolves to the
+// []policydoc.Statement a reader of streams needs (see ConsumerStatements),
+// all encrypted with keyARN. It fits an ExtraStatements-style pulumi.Output
+// argument such as the anomaly detector's. The streams must share a region,
+// because the statements name one kms:ViaService.
+func ConsumerStatementsOutput(keyARN pulumi.StringInput, streams ...*VideoStream) (pulumi.Output, error) {
+	if keyARN == nil {
+		return nil, errors.New("consumer statements: key ARN is required")
+	}
+	if len(streams) == 0 {
+		return nil, errors.New("consumer statements: no streams")
+	}
+	viaService := streams[0].KMSViaService
+	arns := make(pulumi.StringArray, 0, len(streams))
+	for i, s := range streams {
+		if s.KMSViaService != viaService {
+			return nil, fmt.Errorf("consumer statements: stream %d is read via %s, stream 0 via %s; grant each region separately", i, s.KMSViaService, viaService)
+		}
+		arns = append(arns, s.StreamARN)
+	}
+	return pulumi.All(arns, keyARN).ApplyT(func(v []any) ([]policydoc.Statement, error) {
+		return ConsumerStatements(ConsumerGrant{StreamARNs: v[0].([]string), KMSKeyARN: v[1].(string), KMSViaService: viaService})
+	}), nil
 }

@@ -316,6 +316,79 @@ func TestConsumerStatementsRejectsIncompleteGrants(t *testing.T) {
 	}
 }
 
+func TestConsumerStatementsOutput(t *testing.T) {
+	t.Parallel()
+	rec := recorder.New("mediguard", "test", "")
+	var (
+		mu  sync.Mutex
+		got []policydoc.Statement
+	)
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		var streams []*VideoStream
+		for _, camera := range []string{"cam-1", "cam-2"} {
+			args := validArgs()
+			args.CameraID = camera
+			s, err := NewVideoStream(ctx, camera, args)
+			if err != nil {
+				return err
+			}
+			streams = append(streams, s)
+		}
+		out, err := ConsumerStatementsOutput(pulumi.String(testKeyARN), streams...)
+		if err != nil {
+			return err
+		}
+		out.ApplyT(func(v any) error {
+			mu.Lock()
+			defer mu.Unlock()
+			got = v.([]policydoc.Statement)
+			return nil
+		})
+		return nil
+	}, rec.RunOption())
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	want, err := ConsumerStatements(ConsumerGrant{
+		StreamARNs: []string{
+			"arn:aws:kinesis:us-east-1:" + recorder.Account + ":cam-1-stream",
+			"arn:aws:kinesis:us-east-1:" + recorder.Account + ":cam-2-stream",
+		},
+		KMSKeyARN:     testKeyARN,
+		KMSViaService: testViaService,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("statements:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+func TestConsumerStatementsOutputRejects(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		key     pulumi.StringInput
+		streams []*VideoStream
+		want    string
+	}{
+		{"no key", nil, []*VideoStream{{KMSViaService: testViaService}}, "key ARN is required"},
+		{"no streams", pulumi.String(testKeyARN), nil, "no streams"},
+		{"two regions", pulumi.String(testKeyARN), []*VideoStream{
+			{KMSViaService: testViaService}, {KMSViaService: "kinesisvideo.eu-west-1.amazonaws.com"},
+		}, "stream 1 is read via kinesisvideo.eu-west-1.amazonaws.com"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if _, err := ConsumerStatementsOutput(tt.key, tt.streams...); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
 func TestVideoStreamDryRun(t *testing.T) {
 	t.Parallel()
 	args := validArgs()

@@ -491,3 +491,24 @@ func TestSecurityEventAlarms(t *testing.T) {
 		}
 	}
 }
+
+func TestTrailARNFollowsTheProvider(t *testing.T) {
+	t.Parallel()
+	r := recorder.New("mediguard", "prod", "eu-central-1")
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		_, err := NewAuditTrail(ctx, "audit", baseArgs())
+		return err
+	}, r.RunOption())
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	want := "arn:aws:cloudtrail:eu-central-1:" + recorder.Account + ":trail/audit-prod"
+	trust := parsePolicy(t, mustNamed(t, r, roleType, "audit-cloudwatch-delivery"), "assumeRolePolicy")
+	if got := trust.Statements[0].Conditions["StringEquals"]["aws:SourceArn"]; !slices.Equal(got, []string{want}) {
+		t.Errorf("trust aws:SourceArn = %v, want %s (account and region from the provider, name from the stack)", got, want)
+	}
+	write, ok := parsePolicy(t, mustNamed(t, r, bucketPolicyType, bucketPolicy), "policy").Statement(SidCloudTrailWrite)
+	if !ok || !slices.Equal(write.Conditions["StringEquals"]["aws:SourceArn"], []string{want}) {
+		t.Errorf("bucket policy write statement = %+v, want aws:SourceArn %s", write, want)
+	}
+}

@@ -11,7 +11,8 @@
 //     subnets, an internet gateway and a NAT gateway per zone;
 //   - dedicated network ACLs from the pure rule planner [PlanNACLRules], with
 //     no internet-sourced allow on admin ports;
-//   - the VPC's default security group adopted with no rules;
+//   - the VPC's default security group and default network ACL adopted with
+//     no rules, so anything outside the component's groups and NACLs is cut off;
 //   - VPC flow logs (ALL traffic) to a KMS-encrypted, retained log group
 //     through a role that may only write to that group;
 //   - S3 and DynamoDB gateway endpoints and interface endpoints with private

@@ -124,6 +124,17 @@ func (b *networkBuilder) build(network *SecureNetwork) error {
 		return fmt.Errorf("adopt default security group: %w", err)
 	}
 
+	// Adopting the default network ACL with no rules makes it deny
+	// everything, so a subnet added to the VPC outside this component is cut
+	// off until it is given a NACL. Its subnet list is whatever AWS has not
+	// associated elsewhere; managing it would fight the explicit associations.
+	if _, err := ec2.NewDefaultNetworkAcl(b.ctx, b.name+"-default-nacl", &ec2.DefaultNetworkAclArgs{
+		DefaultNetworkAclId: theVPC.DefaultNetworkAclId,
+		Tags:                b.cfg.childTags(b.name + "-default-deny-all"),
+	}, b.parent, pulumi.IgnoreChanges([]string{"subnetIds"})); err != nil {
+		return fmt.Errorf("adopt default network ACL: %w", err)
+	}
+
 	subnets, err := b.subnets(theVPC)
 	if err != nil {
 		return err

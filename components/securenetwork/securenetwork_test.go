@@ -25,6 +25,7 @@ const (
 	tComponent     = Token
 	tVPC           = "aws:ec2/vpc:Vpc"
 	tDefaultSG     = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+	tDefaultNACL   = "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"
 	tSubnet        = "aws:ec2/subnet:Subnet"
 	tRouteTable    = "aws:ec2/routeTable:RouteTable"
 	tRTAssociation = "aws:ec2/routeTableAssociation:RouteTableAssociation"
@@ -130,7 +131,7 @@ func inputBool(res recorder.Resource, key string) (value, set bool) {
 func TestSecureNetworkInventory(t *testing.T) {
 	t.Parallel()
 	base := map[string]int{
-		tComponent: 1, tVPC: 1, tDefaultSG: 1, tSubnet: 2, tRouteTable: 2, tRTAssociation: 2, tNACL: 1,
+		tComponent: 1, tVPC: 1, tDefaultSG: 1, tDefaultNACL: 1, tSubnet: 2, tRouteTable: 2, tRTAssociation: 2, tNACL: 1,
 		tLogGroup: 1, tRole: 1, tPolicy: 1, tAttachment: 1, tFlowLog: 1,
 		tEndpoint: 2 + len(DefaultInterfaceEndpointServices), tSG: 2, tEgressRule: 3, tIngressRule: 1,
 	}
@@ -265,6 +266,20 @@ func TestSecureNetworkDefaultSecurityGroupIsClosed(t *testing.T) {
 	}
 	if !sg.DependsOn(named(t, run.rec, tVPC, testName+"-vpc")) {
 		t.Error("default security group is not adopted from the component's VPC")
+	}
+}
+
+func TestSecureNetworkDefaultNACLDeniesAll(t *testing.T) {
+	t.Parallel()
+	run := mustRunNetwork(t, validArgs())
+	acl := named(t, run.rec, tDefaultNACL, testName+"-default-nacl")
+	for _, key := range []resource.PropertyKey{"ingress", "egress"} {
+		if v, ok := acl.Inputs[key]; ok && !(v.IsArray() && len(v.ArrayValue()) == 0) && !v.IsNull() {
+			t.Errorf("default network ACL has %s rules: %v", key, v)
+		}
+	}
+	if !acl.DependsOn(named(t, run.rec, tVPC, testName+"-vpc")) {
+		t.Error("default network ACL is not adopted from the component's VPC")
 	}
 }
 

@@ -85,8 +85,24 @@ type Summary struct {
 }
 
 // Watch runs every camera until its source ends or ctx is cancelled, then
-// closes the sinks and returns the summary. Sources are closed by Watch.
+// closes the sinks and returns the summary. Watch owns the sources and the
+// sinks: it closes all of them before returning, also when it returns an
+// error because a camera cannot be watched.
 func Watch(ctx context.Context, cameras []Camera, opts Options) (Summary, error) {
+	sum, err := watchCameras(ctx, cameras, opts)
+	if err != nil {
+		for _, c := range cameras {
+			c.Source.Close()
+		}
+		for _, s := range opts.Sinks {
+			s.Close(context.WithoutCancel(ctx))
+		}
+	}
+	return sum, err
+}
+
+// watchCameras is Watch without the cleanup after an early error.
+func watchCameras(ctx context.Context, cameras []Camera, opts Options) (Summary, error) {
 	if len(cameras) == 0 {
 		return Summary{}, errors.New("watch: no cameras")
 	}

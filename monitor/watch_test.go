@@ -313,7 +313,10 @@ func TestWatchRaisesOfflineOnceForSilentLiveCamera(t *testing.T) {
 }
 
 // failingSource fails fatally after one bad frame.
-type failingSource struct{ calls int }
+type failingSource struct {
+	calls  int
+	closed bool
+}
 
 func (f *failingSource) Next(context.Context) (source.Frame, error) {
 	f.calls++
@@ -323,7 +326,10 @@ func (f *failingSource) Next(context.Context) (source.Frame, error) {
 	return source.Frame{}, errors.New("device unplugged")
 }
 func (f *failingSource) Live() bool   { return false }
-func (f *failingSource) Close() error { return nil }
+func (f *failingSource) Close() error {
+	f.closed = true
+	return nil
+}
 
 func TestWatchSeveralCamerasAndFailures(t *testing.T) {
 	t.Parallel()
@@ -344,10 +350,14 @@ func TestWatchSeveralCamerasAndFailures(t *testing.T) {
 		t.Fatalf("failing camera = %+v, want one bad frame and the fatal error", c)
 	}
 
+	a, b := &failingSource{}, &failingSource{}
 	if _, err := monitor.Watch(context.Background(), []monitor.Camera{
-		{Config: first, Source: &failingSource{}}, {Config: first, Source: &failingSource{}},
+		{Config: first, Source: a}, {Config: first, Source: b},
 	}, monitor.Options{}); err == nil {
 		t.Fatal("Watch accepted the same camera twice")
+	}
+	if !a.closed || !b.closed {
+		t.Fatal("Watch returned an error without closing the sources it owns")
 	}
 	if _, err := monitor.Watch(context.Background(), nil, monitor.Options{}); err == nil {
 		t.Fatal("Watch accepted no cameras")

@@ -154,8 +154,6 @@ func runWatch(ctx context.Context, f watchFlags, stdout, stderr io.Writer) error
 
 	sum, err := monitor.Watch(ctx, cameras, monitor.Options{Sinks: sinks, Audit: audit, Errors: stderr})
 	if err != nil {
-		closeSources()
-		closeSinks()
 		return err
 	}
 	printSummary(stderr, sum, webhook, log)

@@ -325,7 +325,7 @@ func (f *failingSource) Next(context.Context) (source.Frame, error) {
 	}
 	return source.Frame{}, errors.New("device unplugged")
 }
-func (f *failingSource) Live() bool   { return false }
+func (f *failingSource) Live() bool { return false }
 func (f *failingSource) Close() error {
 	f.closed = true
 	return nil

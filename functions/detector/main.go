@@ -1,23 +1,41 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+
+	"github.com/mediguard/mediguard/functions/internal/awsclient"
 )
 
 func main() {
 	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
-	cfg, err := ConfigFromEnv(os.Getenv)
-	if err != nil {
+	notifications, err := ConfigFromEnv(os.Getenv)
+	pipeline, pipelineErr := PipelineConfigFromEnv(os.Getenv)
+	if err := errors.Join(err, pipelineErr); err != nil {
 		logger.Error("detector configuration is invalid", "error", err.Error())
 		os.Exit(1)
 	}
-	handler, err := NewHandler(cfg, LogSink{Logger: logger}, logger)
+	awsConfig, err := awsclient.Load(context.Background())
 	if err != nil {
-		logger.Error("detector handler could not start", "error", err.Error())
+		logger.Error("detector could not load its AWS configuration", "error", err.Error())
 		os.Exit(1)
 	}
-	lambda.Start(handler.Handle)
+	fn, err := NewFunction(notifications, pipeline, Clients{
+		S3:       s3.NewFromConfig(awsConfig),
+		DynamoDB: dynamodb.NewFromConfig(awsConfig),
+		SNS:      sns.NewFromConfig(awsConfig),
+	}, os.Stdout, time.Now)
+	if err != nil {
+		logger.Error("detector could not start", "error", err.Error())
+		os.Exit(1)
+	}
+	lambda.Start(fn.Invoke)
 }

@@ -147,6 +147,32 @@ func (c *canvas) fillCapsule(a, b vec, r float64, col rgb) {
 	}
 }
 
+// darkenEllipse multiplies the pixels inside an axis-aligned ellipse by a
+// factor that fades from f at the centre to 1 at the rim: a soft contact
+// shadow.
+func (c *canvas) darkenEllipse(centre vec, rx, ry, f float64) {
+	if rx <= 0 || ry <= 0 {
+		return
+	}
+	x0, x1 := max(0, int(centre.X-rx)), min(c.w-1, int(centre.X+rx))
+	y0, y1 := max(0, int(centre.Y-ry)), min(c.h-1, int(centre.Y+ry))
+	for y := y0; y <= y1; y++ {
+		dy := (float64(y) + 0.5 - centre.Y) / ry
+		for x := x0; x <= x1; x++ {
+			dx := (float64(x) + 0.5 - centre.X) / rx
+			d := dx*dx + dy*dy
+			if d >= 1 {
+				continue
+			}
+			k := f + (1-f)*d
+			i := y*c.img.Stride + x*4
+			c.img.Pix[i] = clamp8(float64(c.img.Pix[i]) * k)
+			c.img.Pix[i+1] = clamp8(float64(c.img.Pix[i+1]) * k)
+			c.img.Pix[i+2] = clamp8(float64(c.img.Pix[i+2]) * k)
+		}
+	}
+}
+
 // boxBlur approximates a Gaussian blur of the given radius with three
 // separable box passes (the defocused-lens effect).
 func (c *canvas) boxBlur(radius int) {

@@ -85,11 +85,21 @@ func (sc *scene) drawFrame(c, bg *canvas, t float64, states []actorState, noise 
 			order = append(order, k)
 		}
 	}
-	feet := make(map[int]float64, len(order))
+	boxes := make(map[int]box, len(order))
 	for _, k := range order {
-		feet[k] = states[k].fig.box(sc.actors[k].clothes).Y1
+		boxes[k] = states[k].fig.box(sc.actors[k].clothes)
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(feet[a], feet[b]) })
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(boxes[a].Y1, boxes[b].Y1) })
+	// Contact shadows on the floor under people standing, walking, seated
+	// or lying on the floor (not in bed): a motion detector sees them too.
+	for _, k := range order {
+		st := states[k]
+		if st.fig.blanket || st.pose == poseSitEdge {
+			continue
+		}
+		b := boxes[k]
+		c.darkenEllipse(vec{(b.X0 + b.X1) / 2, b.Y1 - 0.01*st.fig.scale}, b.width()*0.6, 0.035*st.fig.scale, 0.55)
+	}
 	for _, k := range order {
 		for _, p := range states[k].fig.parts(sc.actors[k].clothes) {
 			c.fillCapsule(p.a, p.b, p.r, p.col)

@@ -141,15 +141,17 @@ func mustCatalogTruths(t *testing.T) []Truth {
 	return truths
 }
 
-// expectedEvent is the event each event kind is scripted to produce.
-var expectedEvent = map[Kind]episodeKey{
-	KindFall:            {detection.EventFall, ""},
-	KindBedExit:         {detection.EventBedExit, ""},
-	KindRestrictedNight: {detection.EventZoneIntrusion, ""}, // reason: the layout's zone name
-	KindInactivity:      {detection.EventInactivity, zoneBed},
-	KindTamperCovered:   {detection.EventCameraTamper, "covered"},
-	KindTamperDefocused: {detection.EventCameraTamper, "defocused"},
-	KindTamperMoved:     {detection.EventCameraTamper, "moved"},
+// expectedEvents are the episodes each event kind is scripted to produce,
+// in order of start.
+var expectedEvents = map[Kind][]episodeKey{
+	KindFall:            {{detection.EventFall, ""}},
+	KindBedExit:         {{detection.EventBedExit, ""}},
+	KindBedExitFall:     {{detection.EventBedExit, ""}, {detection.EventFall, ""}},
+	KindRestrictedNight: {{detection.EventZoneIntrusion, ""}}, // reason: the layout's zone name
+	KindInactivity:      {{detection.EventInactivity, zoneBed}},
+	KindTamperCovered:   {{detection.EventCameraTamper, "covered"}},
+	KindTamperDefocused: {{detection.EventCameraTamper, "defocused"}},
+	KindTamperMoved:     {{detection.EventCameraTamper, "moved"}},
 }
 
 func TestCatalogTruthMatchesKinds(t *testing.T) {
@@ -178,19 +180,20 @@ func TestCatalogTruthMatchesKinds(t *testing.T) {
 			}
 			continue
 		}
-		want := expectedEvent[tr.Kind]
-		if len(tr.Events) != 1 {
-			t.Errorf("%s: %d events %+v, want exactly one %s", tr.Name, len(tr.Events), tr.Events, want.typ)
+		want := expectedEvents[tr.Kind]
+		if len(tr.Events) != len(want) {
+			t.Errorf("%s: events %+v, want %v", tr.Name, tr.Events, want)
 			continue
 		}
-		e := tr.Events[0]
-		perType[e.Type]++
-		if e.Type != want.typ || (want.reason != "" && e.Reason != want.reason) {
-			t.Errorf("%s: event %s/%s, want %s/%s", tr.Name, e.Type, e.Reason, want.typ, want.reason)
-		}
 		end := FrameTime(tr.Start, tr.FPS, tr.Frames+1)
-		if e.Start.Before(tr.Start) || !e.End.After(e.Start) || e.End.After(end) {
-			t.Errorf("%s: episode %s..%s outside the video %s..%s", tr.Name, e.Start, e.End, tr.Start, end)
+		for i, e := range tr.Events {
+			perType[e.Type]++
+			if e.Type != want[i].typ || (want[i].reason != "" && e.Reason != want[i].reason) {
+				t.Errorf("%s: event %d is %s/%s, want %s/%s", tr.Name, i, e.Type, e.Reason, want[i].typ, want[i].reason)
+			}
+			if e.Start.Before(tr.Start) || !e.End.After(e.Start) || e.End.After(end) {
+				t.Errorf("%s: episode %s..%s outside the video %s..%s", tr.Name, e.Start, e.End, tr.Start, end)
+			}
 		}
 	}
 	for _, typ := range []detection.EventType{detection.EventFall, detection.EventBedExit, detection.EventZoneIntrusion, detection.EventInactivity, detection.EventCameraTamper} {
@@ -198,7 +201,7 @@ func TestCatalogTruthMatchesKinds(t *testing.T) {
 			t.Errorf("event type %s appears %d times in the catalog, want at least 2", typ, perType[typ])
 		}
 	}
-	for _, trap := range []string{"lights-off", "ir", "tv-flicker", "curtain", "staff", "visitor", "bed-movement", "sit-down", "night"} {
+	for _, trap := range []string{"lights-off", "ir", "tv-flicker", "curtain", "staff", "visitor", "bed-movement", "sit-down", "night", "bedside-check", "walk-past"} {
 		if trapTags[trap] == 0 {
 			t.Errorf("no benign catalog scenario has the %q trap", trap)
 		}
@@ -282,7 +285,7 @@ func TestTruthAgreesWithDrawnGeometry(t *testing.T) {
 	t.Parallel()
 	for _, tr := range mustCatalogTruths(t) {
 		switch tr.Kind {
-		case KindBedExit, KindBedExitNotAtRisk:
+		case KindBedExit, KindBedExitNotAtRisk, KindBedExitFall:
 			bed := zonePolygon(t, tr, "bed")
 			exit := -1
 			for i, frame := range tr.Boxes {
@@ -299,11 +302,13 @@ func TestTruthAgreesWithDrawnGeometry(t *testing.T) {
 			}
 			if exit < 0 {
 				t.Errorf("%s: patient never leaves the bed zone", tr.Name)
-			} else if tr.Kind == KindBedExit && frameIndex(tr, tr.Events[0].Start) != exit {
+			} else if tr.Kind != KindBedExitNotAtRisk && frameIndex(tr, tr.Events[0].Start) != exit {
 				t.Errorf("%s: truth starts at frame %d, patient leaves the bed zone at frame %d", tr.Name, frameIndex(tr, tr.Events[0].Start)+1, exit+1)
 			}
-		case KindFall:
-			e := tr.Events[0]
+		}
+		switch tr.Kind {
+		case KindFall, KindBedExitFall:
+			e := tr.Events[len(tr.Events)-1]
 			impact := frameIndex(tr, e.Start)
 			before, _ := patientBox(tr.Boxes[impact-int(1.5*float64(tr.FPS))])
 			if r := (before.Y1 - before.Y0) * float64(tr.Height) / ((before.X1 - before.X0) * float64(tr.Width)); r < 2 {
@@ -641,7 +646,7 @@ func TestCameraConfigIsReadByTheEngine(t *testing.T) {
 			t.Errorf("%s: inactivity block %+v", tr.Name, cfg.Inactivity)
 		}
 		switch {
-		case tr.Kind == KindBedExit && !cfg.Patient.BedExitRisk:
+		case (tr.Kind == KindBedExit || tr.Kind == KindBedExitFall) && !cfg.Patient.BedExitRisk:
 			t.Errorf("%s: bed-exit scenario without bed_exit_risk", tr.Name)
 		case tr.Kind == KindBedExitNotAtRisk && cfg.Patient.BedExitRisk:
 			t.Errorf("%s: not-at-risk scenario with bed_exit_risk", tr.Name)

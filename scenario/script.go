@@ -251,6 +251,7 @@ func (sc *scene) bedExit(t float64, dst Point) float64 {
 var scripts = map[Kind]func(*scene){
 	KindFall:              scriptFall,
 	KindBedExit:           func(sc *scene) { scriptBedExit(sc, true) },
+	KindBedExitFall:       scriptBedExitFall,
 	KindBedExitNotAtRisk:  func(sc *scene) { scriptBedExit(sc, false) },
 	KindRestrictedNight:   scriptRestricted,
 	KindRestrictedDaytime: scriptRestricted,
@@ -287,6 +288,14 @@ func scriptFall(sc *scene) {
 		dst := sc.floorPoint(0.2, 0.8)
 		p.walkTo(sc.lay, dst, w, h)
 	}
+	sc.fall()
+}
+
+// fall stops the patient and drops them: the body rotates about the feet
+// towards the middle of the room (so it stays in view) in 0.5-1 s,
+// accelerating like a falling body, and lies on the floor until the end.
+func (sc *scene) fall() {
+	p := sc.patient()
 	t := p.stand()
 	if sc.rng.IntN(2) == 0 {
 		t += sc.uniform(0.5, 2) // a moment of dizziness before the fall
@@ -296,6 +305,17 @@ func scriptFall(sc *scene) {
 	dir := dirSign(0.5 - feet.X)
 	fallen := placement{pose: poseFallen, at: Point{feet.X, feet.Y + 0.01}, height: p.last().height, angle: dir * math.Pi / 2, facing: dir}
 	p.to(t+sc.uniform(0.5, 1.0), fallen, easeAccel)
+}
+
+// scriptBedExitFall: an at-risk patient gets out of bed, takes a few steps
+// and falls: a bed exit followed by a fall.
+func scriptBedExitFall(sc *scene) {
+	exitAt := sc.uniform(5, 9)
+	sc.bedRest(0, exitAt, 3, 6)
+	edge := sc.sittingOnEdge()
+	dst := Point{min(0.8, max(0.2, edge.at.X+sc.uniform(-0.15, 0.15))), sc.uniform(sc.floorMinY()+0.02, 0.9)}
+	sc.bedExit(exitAt, dst)
+	sc.fall()
 }
 
 func scriptBedExit(sc *scene, atRisk bool) {
@@ -462,7 +482,8 @@ func scriptVisitor(sc *scene) {
 }
 
 // scriptStaffNight: a nurse walks in at night, stands beside the bed for a
-// check and leaves, never entering the restricted zone.
+// check or walks across the room, and leaves, never entering the
+// restricted zone.
 func scriptStaffNight(sc *scene) {
 	sc.setAmbient(ambient(1 + sc.rng.IntN(2)))
 	sc.bedRest(0, sc.duration(), 4, 14)
@@ -474,10 +495,18 @@ func scriptStaffNight(sc *scene) {
 	n.to(0, placement{hidden: true}, easeLinear)
 	n.to(sc.uniform(3, 8), placement{pose: poseStand, at: door, height: l.personHeight(door.Y) * n.scale, facing: 1}, easeLinear)
 	n.walkTo(l, Point{door.X, sc.floorMinY() + 0.02}, w, h)
-	bed := sc.sittingUp().at.X
-	n.walkTo(l, sc.besideBed(n, bed+sc.uniform(-0.05, 0.05)).at, w, h)
+	if sc.rng.IntN(2) == 0 {
+		// A round: check the patient from beside the bed.
+		bed := sc.sittingUp().at.X
+		n.walkTo(l, sc.besideBed(n, bed+sc.uniform(-0.05, 0.05)).at, w, h)
+		sc.tag("bedside-check")
+	} else {
+		// Passing through: across the room and back.
+		n.walkTo(l, sc.floorPoint(0.15, 0.85), w, h)
+		sc.tag("walk-past")
+	}
 	t := n.stand()
-	n.hold(t + sc.uniform(6, 12))
+	n.hold(t + sc.uniform(4, 10))
 	n.walkTo(l, Point{door.X, sc.floorMinY() + 0.02}, w, h)
 	t = n.walkTo(l, door, w, h)
 	n.to(t+0.2, placement{hidden: true}, easeLinear)

@@ -8,6 +8,7 @@ import (
 	"image/jpeg"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -695,5 +696,32 @@ func TestFigureProportions(t *testing.T) {
 		if r := b.height() / b.width(); r < 2.3 || r > 3.4 {
 			t.Errorf("walking at phase %.1f: box h/w %.2f, want 2.3..3.4", phase, r)
 		}
+	}
+}
+
+func TestMJPEGStreamReadsWithFFmpeg(t *testing.T) {
+	t.Parallel()
+	ffmpeg, err := exec.LookPath("ffmpeg")
+	if err != nil {
+		t.Skip("ffmpeg not installed (make deps installs it)")
+	}
+	dir := t.TempDir()
+	spec := NewSpec("mjpeg", KindLights, 5)
+	spec.FPS = 1
+	if err := WriteSet(dir, []Spec{spec}, FormatMJPEG); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(ffmpeg, "-v", "error", "-f", "mjpeg", "-i", filepath.Join(dir, "mjpeg", "stream.mjpeg"), "-f", "framemd5", "-").Output()
+	if err != nil {
+		t.Fatalf("ffmpeg cannot read stream.mjpeg: %v", err)
+	}
+	frames := 0
+	for line := range strings.Lines(string(out)) {
+		if !strings.HasPrefix(line, "#") {
+			frames++
+		}
+	}
+	if want := int(kinds[KindLights].minDuration.Seconds()); frames != want {
+		t.Errorf("ffmpeg decoded %d frames, want %d", frames, want)
 	}
 }

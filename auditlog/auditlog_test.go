@@ -21,7 +21,7 @@ func fixedClock() func() time.Time {
 }
 
 // writeLog creates a log with n entries and returns its lines.
-func writeLog(t *testing.T, key []byte, n int) (string, []string) {
+func writeLog(t testing.TB, key []byte, n int) (string, []string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "audit.jsonl")
 	l, err := Open(path, Options{HMACKey: key, Now: fixedClock()})
@@ -201,4 +201,27 @@ func TestAppendAfterCloseFails(t *testing.T) {
 	if _, err := l.Append("x", "y"); err == nil {
 		t.Fatal("Append after Close succeeded")
 	}
+}
+
+// FuzzVerify checks that Verify never panics, that every rejection names a
+// line, and that non-empty input is never accepted as an empty chain.
+func FuzzVerify(f *testing.F) {
+	_, lines := writeLog(f, nil, 3)
+	f.Add(join(lines))
+	f.Add(join(lines[1:]))
+	f.Add(strings.Replace(join(lines), "alert", "alarm", 1))
+	f.Add("{}\n")
+	f.Fuzz(func(t *testing.T, log string) {
+		res, err := Verify(strings.NewReader(log), nil)
+		if err != nil {
+			var ve *VerifyError
+			if !errors.As(err, &ve) || ve.Line < 1 {
+				t.Fatalf("error %v does not name a line", err)
+			}
+			return
+		}
+		if res.Entries == 0 && strings.TrimSpace(log) != "" {
+			t.Fatalf("accepted %q as an empty log", log)
+		}
+	})
 }

@@ -89,17 +89,19 @@ func (s *MJPEGScanner) rescan() {
 	if s.oversize || len(s.buf) < 4 {
 		return
 	}
-	i := bytes.Index(s.buf[2:], []byte{markerPrefix, markerSOI})
-	if i < 0 {
-		return
+	if i := bytes.Index(s.buf[2:], []byte{markerPrefix, markerSOI}); i >= 0 {
+		s.pushBack(s.buf[2+i:])
 	}
-	rest := s.buf[2+i:]
+}
+
+// pushBack makes p the next bytes read.
+func (s *MJPEGScanner) pushBack(p []byte) {
 	buffered, _ := s.r.Peek(s.r.Buffered())
-	pending := make([]byte, 0, len(rest)+len(buffered)+len(s.src.pending))
-	pending = append(append(append(pending, rest...), buffered...), s.src.pending...)
+	pending := make([]byte, 0, len(p)+len(buffered)+len(s.src.pending))
+	pending = append(append(append(pending, p...), buffered...), s.src.pending...)
 	s.src.pending = pending
 	s.r.Reset(s.src)
-	s.offset -= int64(len(rest))
+	s.offset -= int64(len(p))
 }
 
 // pushbackReader serves pushed-back bytes before its underlying reader.
@@ -206,6 +208,11 @@ func (s *MJPEGScanner) segment(marker byte) (done bool, next byte, err error) {
 		return true, 0, nil
 	case marker == markerSOI:
 		// A new image starts before this one ended: this frame is cut off.
+		// Within the size limit rescan finds this start-of-image in the
+		// kept bytes; past it, nothing was kept, so hand it back here.
+		if s.oversize {
+			s.pushBack([]byte{markerPrefix, markerSOI})
+		}
 		return false, 0, fmt.Errorf("%w: %w", errTruncated, ErrBadFrame)
 	case marker == markerTEM || (marker >= markerRST0 && marker <= markerRST7):
 		return false, 0, nil

@@ -46,6 +46,7 @@ func TestMJPEGScanner(t *testing.T) {
 		{"cut frame followed by next", cat(a, b[:len(b)/2], c), 0, [][]byte{a, c}, 1},
 		{"corrupt marker", cat(a, []byte{0xFF, 0xD8, 0x12, 0x34}, c), 0, [][]byte{a, c}, 1},
 		{"oversized frame", cat(a, thumb, c), len(a) + 10, [][]byte{a, c}, 1},
+		{"oversized cut frame", cat(a, thumb[:len(thumb)-30], c), len(a) + 10, [][]byte{a, c}, 1},
 		{"empty", nil, 0, nil, 0},
 	}
 	for _, tc := range cases {
@@ -107,4 +108,36 @@ func BenchmarkMJPEGScanner(b *testing.B) {
 			}
 		}
 	}
+}
+
+// FuzzMJPEGScanner checks that any byte stream ends the scan without a panic
+// and that every frame returned is a bounded, complete SOI..EOI unit.
+func FuzzMJPEGScanner(f *testing.F) {
+	a, b := testJPEG(f, 1), testJPEG(f, 2)
+	f.Add(bytes.Join([][]byte{a, b}, nil), 0)
+	f.Add(append(a[:len(a)/2:len(a)/2], b...), 0)
+	f.Add(withAPP1(a, []byte{0xFF, 0xD8, 0xFF, 0xD9}), 600)
+	f.Add([]byte{0xFF, 0xD8, 0xFF, 0xFF, 0xFF, 0xDA, 0x00, 0x02, 0xFF, 0x00, 0xFF, 0xD9}, 0)
+	f.Fuzz(func(t *testing.T, stream []byte, max int) {
+		max = int(uint(max)%4096) + 16
+		s := NewMJPEGScanner(bytes.NewReader(stream), max)
+		for calls := 0; ; calls++ {
+			if calls > len(stream)+1 {
+				t.Fatalf("%d calls on a %d-byte stream without reaching EOF", calls, len(stream))
+			}
+			frame, err := s.Next()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			if err != nil {
+				if !errors.Is(err, ErrBadFrame) {
+					t.Fatalf("in-memory stream gave a fatal error: %v", err)
+				}
+				continue
+			}
+			if len(frame) > max || len(frame) < 4 || !bytes.HasPrefix(frame, []byte{0xFF, 0xD8}) || !bytes.HasSuffix(frame, []byte{0xFF, 0xD9}) {
+				t.Fatalf("frame of %d bytes is not a bounded SOI..EOI unit", len(frame))
+			}
+		}
+	})
 }

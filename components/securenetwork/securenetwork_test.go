@@ -544,9 +544,15 @@ func TestSecureNetworkDryRun(t *testing.T) {
 	t.Parallel()
 	args := validArgs()
 	args.AllowInternetEgressViaNAT = true
+	// In a real first preview the key is created in the same run: its ARN
+	// is unknown.
+	args.FlowLogKMSKeyARN = pulumi.UnsafeUnknownOutput(nil).(pulumi.AnyOutput).AsStringOutput()
 	run, err := runNetwork(t, args, func(info *pulumi.RunInfo) { info.DryRun = true })
 	if err != nil {
 		t.Fatalf("preview: %v", err)
+	}
+	if _, known := named(t, run.rec, tLogGroup, testName+"-flow-logs").Inputs["kmsKeyId"]; known {
+		t.Error("preview resolved a key ARN that is unknown")
 	}
 	if got := len(run.rec.ByType(tFlowLog)); got != 1 {
 		t.Errorf("preview registered %d flow logs, want 1", got)

@@ -14,6 +14,13 @@ import (
 	"github.com/mediguard/mediguard/monitor"
 )
 
+// The sinks of this package.
+var (
+	_ monitor.Sink = (*JSONLines)(nil)
+	_ monitor.Sink = (*Webhook)(nil)
+	_ monitor.Sink = (*Evidence)(nil)
+)
+
 // JSONLines writes each alert's event as one JSON line.
 type JSONLines struct {
 	mu sync.Mutex

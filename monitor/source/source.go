@@ -48,6 +48,14 @@ type Source interface {
 	Close() error
 }
 
+// The sources of this package.
+var (
+	_ Source = (*Folder)(nil)
+	_ Source = (*MJPEGFile)(nil)
+	_ Source = (*HTTPCamera)(nil)
+	_ Source = (*FFmpeg)(nil)
+)
+
 // frameTime is the timestamp of the zero-based frame index at fps from start.
 func frameTime(start time.Time, fps float64, index int) time.Time {
 	return start.Add(time.Duration(float64(index) * float64(time.Second) / fps))

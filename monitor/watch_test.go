@@ -290,13 +290,13 @@ func TestWatchRaisesOfflineOnceForSilentLiveCamera(t *testing.T) {
 		data = append(data, b)
 	}
 	cfg := loadConfig(t)
-	cfg.OfflineAfter = detection.Duration(150 * time.Millisecond)
+	cfg.OfflineAfter = detection.Duration(500 * time.Millisecond)
 	src := &liveSource{frames: data, silent: make(chan struct{}), now: time.Now}
 	var out bytes.Buffer
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
 		<-src.silent
-		time.Sleep(600 * time.Millisecond) // four times offline_after
+		time.Sleep(2 * time.Second) // four times offline_after
 		cancel()
 	}()
 	sum, err := monitor.Watch(ctx, []monitor.Camera{{Config: cfg, Source: src}},

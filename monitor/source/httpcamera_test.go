@@ -51,7 +51,7 @@ func (c *multipartCamera) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func fastHTTPOptions() HTTPOptions {
-	return HTTPOptions{FrameTimeout: 300 * time.Millisecond, InitialBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}
+	return HTTPOptions{FrameTimeout: time.Second, InitialBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}
 }
 
 func TestHTTPCameraReconnectsAfterDrop(t *testing.T) {
@@ -103,8 +103,10 @@ func TestHTTPCameraStallTimesOutAndReconnects(t *testing.T) {
 			t.Fatalf("frame %d: %v", i, err)
 		}
 	}
-	if got := cam.conns.Load(); got != 2 {
-		t.Fatalf("connections = %d, want 2 (stalled stream dropped)", got)
+	// The server never ends a connection itself: only the frame timeout
+	// makes the camera reconnect.
+	if got := cam.conns.Load(); got < 2 {
+		t.Fatalf("connections = %d, want 2 or more (stalled stream dropped)", got)
 	}
 }
 

@@ -177,11 +177,13 @@ func (tr *truthTracker) finish(end time.Time) []TruthEvent {
 	return tr.events
 }
 
-// moved reports whether any joint moved by more than a quarter pixel.
+// moved reports whether any joint moved by a pixel or more between two
+// frames: visible motion. The last frames of an eased movement can shift a
+// limb by a fraction of a pixel, which no camera shows.
 func moved(a, b figure) bool {
 	for i := range a.j {
 		d := a.j[i].sub(b.j[i])
-		if d.X*d.X+d.Y*d.Y > 0.0625 {
+		if d.X*d.X+d.Y*d.Y >= 1 {
 			return true
 		}
 	}

@@ -60,6 +60,7 @@ func validArgs() *SecureNetworkArgs {
 type networkRun struct {
 	rec              *recorder.Recorder
 	privateSubnetIDs []string
+	flowLogGroupARN  string
 }
 
 func runNetwork(t *testing.T, args *SecureNetworkArgs, runOpts ...pulumi.RunOption) (*networkRun, error) {
@@ -71,11 +72,11 @@ func runNetwork(t *testing.T, args *SecureNetworkArgs, runOpts ...pulumi.RunOpti
 		if err != nil {
 			return err
 		}
-		network.PrivateSubnetIDs.ApplyT(func(ids []string) []string {
+		pulumi.All(network.PrivateSubnetIDs, network.FlowLogGroupARN).ApplyT(func(v []any) error {
 			mu.Lock()
 			defer mu.Unlock()
-			run.privateSubnetIDs = ids
-			return ids
+			run.privateSubnetIDs, run.flowLogGroupARN = v[0].([]string), v[1].(string)
+			return nil
 		})
 		return nil
 	}, append([]pulumi.RunOption{run.rec.RunOption()}, runOpts...)...)
@@ -249,7 +250,10 @@ func TestSecureNetworkVPCAndSubnets(t *testing.T) {
 	}
 	// Private subnet IDs come out in zone order (a bug that appends them to
 	// the wrong list or order would send functions to the wrong subnets).
-	want := []string{testName + "-private-us-east-1a-id", testName + "-private-us-east-1b-id"}
+	want := []string{
+		named(t, run.rec, tSubnet, testName+"-private-us-east-1a").ID,
+		named(t, run.rec, tSubnet, testName+"-private-us-east-1b").ID,
+	}
 	if !slices.Equal(run.privateSubnetIDs, want) {
 		t.Errorf("PrivateSubnetIDs = %v, want %v", run.privateSubnetIDs, want)
 	}
@@ -404,7 +408,10 @@ func TestSecureNetworkFlowLogs(t *testing.T) {
 		t.Fatalf("flow log policy has %d statements, want 1", len(perms.Statements))
 	}
 	ps := perms.Statements[0]
-	groupARN := "arn:aws:cloudwatch:us-east-1:" + recorder.Account + ":" + name // the recorder's ARN for the group
+	groupARN := run.flowLogGroupARN
+	if groupARN == "" {
+		t.Fatal("FlowLogGroupARN output did not resolve")
+	}
 	if ps.Effect != policydoc.Allow ||
 		!slices.Equal(ps.Actions, []string{"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"}) ||
 		!slices.Equal(ps.Resources, []string{groupARN, groupARN + ":*"}) || len(ps.Conditions) != 0 {

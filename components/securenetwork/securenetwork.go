@@ -19,6 +19,15 @@ const Token = "mediguard:network:SecureNetwork"
 // so an incident timeline is accurate to a minute rather than ten.
 const flowLogAggregationSeconds = 60
 
+// FlowLogFormat is the default (version 2) record, so existing parsers keep
+// working, followed by the fields an investigation needs: which subnet and
+// ENI owner, TCP flags, the addresses before NAT, and whether traffic reached
+// an AWS service through an endpoint (pkt-dst-aws-service, traffic-path).
+const FlowLogFormat = "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} " +
+	"${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} " +
+	"${vpc-id} ${subnet-id} ${instance-id} ${tcp-flags} ${type} ${pkt-srcaddr} ${pkt-dstaddr} " +
+	"${az-id} ${pkt-src-aws-service} ${pkt-dst-aws-service} ${flow-direction} ${traffic-path}"
+
 // SecureNetwork is an isolated VPC for the MediGuard functions: private
 // subnets with no internet route, dedicated NACLs, a closed default security
 // group, VPC endpoints for every AWS service the functions call, and VPC flow
@@ -378,6 +387,7 @@ func (b *networkBuilder) flowLogs(theVPC *ec2.Vpc) (*cloudwatch.LogGroup, error)
 		LogDestination:         logGroup.Arn,
 		IamRoleArn:             role.Arn,
 		MaxAggregationInterval: pulumi.Int(flowLogAggregationSeconds),
+		LogFormat:              pulumi.String(FlowLogFormat),
 		Tags:                   b.cfg.childTags(name),
 	}, b.parent, pulumi.DependsOn([]pulumi.Resource{attachment})); err != nil {
 		return nil, fmt.Errorf("create flow log: %w", err)

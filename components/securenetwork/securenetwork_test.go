@@ -427,6 +427,13 @@ func TestSecureNetworkFlowLogs(t *testing.T) {
 	if got := flowLog.InputString("trafficType"); got != "ALL" {
 		t.Errorf("flow log trafficType %q, want ALL", got)
 	}
+	// The record starts with the default version 2 fields, in order, so
+	// parsers of the default format still read it.
+	defaultFields := "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} " +
+		"${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}"
+	if got := flowLog.InputString("logFormat"); !strings.HasPrefix(got, defaultFields+" ") || !strings.Contains(got, "${traffic-path}") {
+		t.Errorf("flow log format %q does not extend the default record with the endpoint path", got)
+	}
 	if got := flowLog.InputString("logDestinationType"); got != "cloud-watch-logs" {
 		t.Errorf("flow log destination type %q", got)
 	}

@@ -186,25 +186,30 @@ func (c *canvas) boxBlur(radius int) {
 	}
 }
 
-// blurPass box-filters lines of n pixels: src and dst are addressed as
-// line*lineStep + i*pixStep, and the result is written transposed-free to dst
-// with the same addressing.
+// blurPass box-filters lines of n pixels: pixel i of line l is at
+// l*lineStep + i*pixStep in both src and dst; edges repeat the end pixels.
 func blurPass(src, dst []uint8, n, lines, lineStep, pixStep, radius int) {
-	win := float64(2*radius + 1)
+	win := int32(2*radius + 1)
 	for l := range lines {
 		base := l * lineStep
+		last := base + (n-1)*pixStep
 		for ch := range 3 {
-			at := func(i int) float64 {
-				i = max(0, min(n-1, i))
-				return float64(src[base+i*pixStep+ch])
-			}
-			sum := 0.0
-			for i := -radius; i <= radius; i++ {
-				sum += at(i)
+			first := int32(src[base+ch])
+			end := int32(src[last+ch])
+			sum := first * int32(radius+1)
+			for i := 1; i <= radius; i++ {
+				sum += int32(src[base+min(i, n-1)*pixStep+ch])
 			}
 			for i := range n {
-				dst[base+i*pixStep+ch] = clamp8(sum / win)
-				sum += at(i+radius+1) - at(i-radius)
+				dst[base+i*pixStep+ch] = uint8((sum + win/2) / win)
+				in, out := end, first
+				if j := i + radius + 1; j < n {
+					in = int32(src[base+j*pixStep+ch])
+				}
+				if j := i - radius; j > 0 {
+					out = int32(src[base+j*pixStep+ch])
+				}
+				sum += in - out
 			}
 		}
 		for i := range n {

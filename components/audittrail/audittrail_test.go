@@ -29,8 +29,8 @@ const (
 	keyARN       = "arn:aws:kms:us-east-1:123456789012:key/audit"
 	framesARN    = "arn:aws:s3:::frames"
 	evidenceARN  = "arn:aws:s3:::evidence"
-	trailARN     = "arn:aws:cloudtrail:us-east-1:123456789012:trail/audit-test" // default name "<name>-<stack>"
-	logGroupARN  = "arn:aws:cloudwatch:us-east-1:123456789012:audit-log-group"  // the recorder's ARN for the log group
+	trailARN     = "arn:aws:cloudtrail:us-east-1:123456789012:trail/audit-test"               // default name "<name>-<stack>"
+	logGroupARN  = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudtrail/audit-test" // the recorder's ARN for the named log group
 	auditBucket  = "arn:aws:s3:::audit-logs-bucket"
 	bucketPolicy = "audit-logs-policy"
 	topicARN     = "arn:aws:sns:us-east-1:123456789012:operations"
@@ -163,7 +163,7 @@ func TestTrailSettings(t *testing.T) {
 		"enableLogFileValidation":    true,
 		"enableLogging":              true,
 		"kmsKeyId":                   keyARN,
-		"s3BucketName":               "audit-logs-bucket-id",
+		"s3BucketName":               mustNamed(t, r, bucketType, "audit-logs-bucket").ID,
 		"cloudWatchLogsGroupArn":     logGroupARN + ":*",
 		"cloudWatchLogsRoleArn":      "arn:aws:iam::123456789012:role/audit-cloudwatch-delivery",
 	} {

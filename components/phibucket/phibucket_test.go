@@ -244,7 +244,7 @@ func TestBucketsAreHardened(t *testing.T) {
 	if !logging.DependsOn(data) || !logging.DependsOn(logs) {
 		t.Error("access logging must connect the data bucket to the log bucket")
 	}
-	wantInput(t, logging, "video-access-logs-id", "targetBucket")
+	wantInput(t, logging, logs.ID, "targetBucket")
 	wantInput(t, logging, AccessLogPrefix, "targetPrefix")
 }
 

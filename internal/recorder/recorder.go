@@ -9,6 +9,8 @@
 package recorder
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"sort"
 	"strings"
@@ -90,20 +92,29 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		}
 		rec.URN = r.urnFor(rpc.GetParent(), args.TypeToken, args.Name)
 	}
-	id := args.Name + "-id"
-	if !args.Custom {
-		id = ""
-	}
-	rec.ID = id
-
+	id := ""
 	state := args.Inputs.Copy()
 	if args.Custom {
-		state["arn"] = resource.NewStringProperty(r.arnFor(args.TypeToken, args.Name))
+		id = physicalID(args.TypeToken, args.Name)
+		name := args.Name
+		if v, ok := args.Inputs["name"]; ok && v.IsString() && v.StringValue() != "" {
+			name = v.StringValue()
+		} else if v, ok := args.Inputs["bucket"]; ok && v.IsString() && v.StringValue() != "" && strings.HasPrefix(args.TypeToken, "aws:s3/bucket") {
+			name = v.StringValue()
+		}
+		arn := r.arnFor(args.TypeToken, name, id)
+		state["arn"] = resource.NewStringProperty(arn)
 		if _, ok := state["name"]; !ok {
-			state["name"] = resource.NewStringProperty(args.Name)
+			state["name"] = resource.NewStringProperty(name)
 		}
 		state["id"] = resource.NewStringProperty(id)
+		for key, value := range extraState(args.TypeToken, r.region, name, id, arn) {
+			if _, ok := state[resource.PropertyKey(key)]; !ok {
+				state[resource.PropertyKey(key)] = resource.NewStringProperty(value)
+			}
+		}
 	}
+	rec.ID = id
 
 	r.mu.Lock()
 	r.resources = append(r.resources, rec)
@@ -222,19 +233,92 @@ func (res Resource) InputString(key string) string {
 	return ""
 }
 
-// arnFor makes a plausible, deterministic ARN for a mocked resource.
-func (r *Recorder) arnFor(token, name string) string {
+// physicalID makes a deterministic ID in the shape AWS uses for the type, so
+// components that check IDs (a KMS key ID, a vpc- prefix) accept it.
+func physicalID(token, name string) string {
+	sum := sha256.Sum256([]byte(token + "/" + name))
+	hexID := hex.EncodeToString(sum[:])
+	switch token {
+	case "aws:kms/key:Key":
+		return fmt.Sprintf("%s-%s-%s-%s-%s", hexID[0:8], hexID[8:12], hexID[12:16], hexID[16:20], hexID[20:32])
+	case "aws:ec2/vpc:Vpc":
+		return "vpc-" + hexID[:17]
+	case "aws:ec2/subnet:Subnet":
+		return "subnet-" + hexID[:17]
+	case "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":
+		return "sg-" + hexID[:17]
+	case "aws:ec2/routeTable:RouteTable":
+		return "rtb-" + hexID[:17]
+	case "aws:ec2/networkAcl:NetworkAcl":
+		return "acl-" + hexID[:17]
+	case "aws:ec2/internetGateway:InternetGateway":
+		return "igw-" + hexID[:17]
+	case "aws:ec2/natGateway:NatGateway":
+		return "nat-" + hexID[:17]
+	case "aws:ec2/vpcEndpoint:VpcEndpoint":
+		return "vpce-" + hexID[:17]
+	}
+	return name + "-" + hexID[:8]
+}
+
+// arnFor makes a deterministic ARN in the format AWS uses for the type.
+func (r *Recorder) arnFor(token, name, id string) string {
+	prefix := func(service string) string {
+		return fmt.Sprintf("arn:%s:%s:%s:%s:", Partition, service, r.region, Account)
+	}
+	switch token {
+	case "aws:kms/key:Key":
+		return prefix("kms") + "key/" + id
+	case "aws:kms/alias:Alias":
+		return prefix("kms") + name
+	case "aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket":
+		return "arn:" + Partition + ":s3:::" + name
+	case "aws:iam/role:Role":
+		return "arn:" + Partition + ":iam::" + Account + ":role/" + name
+	case "aws:iam/policy:Policy":
+		return "arn:" + Partition + ":iam::" + Account + ":policy/" + name
+	case "aws:sqs/queue:Queue":
+		return prefix("sqs") + name
+	case "aws:sns/topic:Topic":
+		return prefix("sns") + name
+	case "aws:dynamodb/table:Table":
+		return prefix("dynamodb") + "table/" + name
+	case "aws:lambda/function:Function":
+		return prefix("lambda") + "function:" + name
+	case "aws:cloudwatch/logGroup:LogGroup":
+		return prefix("logs") + "log-group:" + name
+	case "aws:kinesis/videoStream:VideoStream":
+		return prefix("kinesisvideo") + "stream/" + name + "/1700000000000"
+	case "aws:cloudtrail/trail:Trail":
+		return prefix("cloudtrail") + "trail/" + name
+	case "aws:ec2/vpc:Vpc":
+		return prefix("ec2") + "vpc/" + id
+	case "aws:ec2/subnet:Subnet":
+		return prefix("ec2") + "subnet/" + id
+	case "aws:ec2/securityGroup:SecurityGroup":
+		return prefix("ec2") + "security-group/" + id
+	}
 	service := "unknown"
 	if parts := strings.Split(token, ":"); len(parts) == 3 {
 		service = strings.SplitN(parts[1], "/", 2)[0]
 	}
-	switch service {
-	case "s3":
-		return "arn:aws:s3:::" + name
-	case "iam":
-		return "arn:aws:iam::" + Account + ":role/" + name
+	return prefix(service) + name
+}
+
+// extraState adds the attributes besides arn and id that programs read back
+// from some types (a queue's URL, a key's key ID).
+func extraState(token, region, name, id, arn string) map[string]string {
+	switch token {
+	case "aws:kms/key:Key":
+		return map[string]string{"keyId": id}
+	case "aws:sqs/queue:Queue":
+		return map[string]string{"url": fmt.Sprintf("https://sqs.%s.amazonaws.com/%s/%s", region, Account, name)}
+	case "aws:s3/bucketV2:BucketV2":
+		return map[string]string{"bucket": name}
+	case "aws:lambda/function:Function":
+		return map[string]string{"invokeArn": arn}
 	}
-	return fmt.Sprintf("arn:aws:%s:%s:%s:%s", service, r.region, Account, name)
+	return nil
 }
 
 // urnFor mirrors the mock monitor's URN scheme so Parent and Dependencies can be

@@ -120,8 +120,8 @@ func (sc *scene) drawFrame(c, bg *canvas, t float64, states []actorState, noise 
 	}
 	// Light and noise come last: the cover, blur and view shift are optical
 	// and happen before the sensor.
-	light := sc.lightAt(t)
-	c.expose(light.gain, light.ir, noise, sc.noise)
+	gain, infrared := sc.exposureAt(t)
+	c.expose(gain, infrared, noise, sc.noise)
 }
 
 // drawTV paints the TV screen: dark when off; when flickering, the picture

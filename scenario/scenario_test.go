@@ -736,3 +736,24 @@ func TestMJPEGStreamReadsWithFFmpeg(t *testing.T) {
 		t.Errorf("ffmpeg decoded %d frames, want %d", frames, want)
 	}
 }
+
+func TestAutoExposureDriftsAfterALightSwitch(t *testing.T) {
+	t.Parallel()
+	sc, err := newScene(mustNormalize(t, NewSpec("agc", KindLights, 3)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	on, off := sc.lights[0], sc.lights[1]
+	before, _ := sc.exposureAt(off.t - 0.01)
+	jump, _ := sc.exposureAt(off.t)
+	settled, _ := sc.exposureAt(off.t + 3)
+	if before != on.gain {
+		t.Errorf("before the switch the exposure is %.3f, want the adapted %.3f", before, on.gain)
+	}
+	if jump != off.gain {
+		t.Errorf("at the switch the exposure is %.3f, want the raw light %.3f", jump, off.gain)
+	}
+	if want := off.gain * exposureTarget(off); settled <= jump || math.Abs(settled-want) > 0.02 {
+		t.Errorf("3 s after the switch the exposure is %.3f, want it to drift up to %.3f", settled, want)
+	}
+}

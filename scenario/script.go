@@ -545,13 +545,37 @@ func scriptIRSwitch(sc *scene) {
 	sc.tag("lights-off", "ir")
 }
 
-// lightAt returns the lighting in force at time t.
-func (sc *scene) lightAt(t float64) lightKey {
-	cur := sc.lights[0]
-	for _, k := range sc.lights[1:] {
-		if k.t <= t {
-			cur = k
-		}
+// Auto exposure: cameras raise their gain in a dark room (up to
+// maxExposureBoost) and adapt to a light change with time constant
+// exposureTau, so a light switch is a jump followed by a drift back: a
+// global change an engine must not take for motion.
+const (
+	maxExposureBoost = 1.35
+	exposureTau      = 0.6 // seconds
+)
+
+// exposureTarget is the gain boost the camera settles at under light k.
+func exposureTarget(k lightKey) float64 {
+	if k.ir {
+		return 1 // the IR illuminator lights the scene for the sensor
 	}
-	return cur
+	return min(maxExposureBoost, max(1, 0.75/k.gain))
+}
+
+// exposureAt returns the effective brightness gain (light times the camera's
+// adapting boost) and whether the camera is in infrared mode at time t.
+func (sc *scene) exposureAt(t float64) (float64, bool) {
+	adapt := func(boost, target, dt float64) float64 {
+		return target + (boost-target)*math.Exp(-dt/exposureTau)
+	}
+	cur := sc.lights[0]
+	boost := exposureTarget(cur) // adapted before the first frame
+	for _, k := range sc.lights[1:] {
+		if k.t > t {
+			break
+		}
+		boost = adapt(boost, exposureTarget(cur), k.t-cur.t)
+		cur = k
+	}
+	return cur.gain * adapt(boost, exposureTarget(cur), t-cur.t), cur.ir
 }

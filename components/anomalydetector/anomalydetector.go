@@ -28,6 +28,17 @@ const (
 	StateTableTTLAttribute = "expires_at"
 )
 
+// EpisodeTableHashKey and EpisodeTableTTLAttribute define the episode table:
+// one idempotency record per alerted episode, so duplicate and out-of-order
+// frame deliveries and repeated offline checks alert once. It is a table of
+// its own (not items in the state table) so the function's permissions on
+// each are exactly what it does there, and episode records expire on their
+// own schedule.
+const (
+	EpisodeTableHashKey      = "episode_id"
+	EpisodeTableTTLAttribute = "expires_at"
+)
+
 // AnomalyDetector is the detection compute: a Go Lambda in private subnets fed
 // from an encrypted SQS queue by the frames bucket's ObjectCreated
 // notifications, with a dead-letter queue, a per-camera state table, an
@@ -42,6 +53,7 @@ type AnomalyDetector struct {
 	QueueURL           pulumi.StringOutput `pulumi:"queueUrl"`
 	DeadLetterQueueARN pulumi.StringOutput `pulumi:"deadLetterQueueArn"`
 	StateTableName     pulumi.StringOutput `pulumi:"stateTableName"`
+	EpisodeTableName   pulumi.StringOutput `pulumi:"episodeTableName"`
 	AlertTopicARN      pulumi.StringOutput `pulumi:"alertTopicArn"`
 	RoleARN            pulumi.StringOutput `pulumi:"roleArn"`
 }
@@ -76,6 +88,7 @@ func NewAnomalyDetector(ctx *pulumi.Context, name string, args *AnomalyDetectorA
 		"queueUrl":           component.QueueURL,
 		"deadLetterQueueArn": component.DeadLetterQueueARN,
 		"stateTableName":     component.StateTableName,
+		"episodeTableName":   component.EpisodeTableName,
 		"alertTopicArn":      component.AlertTopicARN,
 		"roleArn":            component.RoleARN,
 	}); err != nil {
@@ -154,20 +167,13 @@ func (b builder) build(component *AnomalyDetector) error {
 		return err
 	}
 
-	table, err := dynamodb.NewTable(ctx, name+"-state", &dynamodb.TableArgs{
-		BillingMode: pulumi.String("PAY_PER_REQUEST"),
-		HashKey:     pulumi.String(StateTableHashKey),
-		Attributes: dynamodb.TableAttributeArray{
-			dynamodb.TableAttributeArgs{Name: pulumi.String(StateTableHashKey), Type: pulumi.String("S")},
-		},
-		ServerSideEncryption:      dynamodb.TableServerSideEncryptionArgs{Enabled: pulumi.Bool(true), KmsKeyArn: cfg.PHIKeyARN},
-		PointInTimeRecovery:       dynamodb.TablePointInTimeRecoveryArgs{Enabled: pulumi.Bool(true)},
-		Ttl:                       dynamodb.TableTtlArgs{AttributeName: pulumi.String(StateTableTTLAttribute), Enabled: pulumi.Bool(true)},
-		DeletionProtectionEnabled: pulumi.Bool(cfg.Protect),
-		Tags:                      tags,
-	}, b.stateful()...)
+	table, err := b.table("state", StateTableHashKey, StateTableTTLAttribute)
 	if err != nil {
-		return fmt.Errorf("create state table: %w", err)
+		return err
+	}
+	episodes, err := b.table("episodes", EpisodeTableHashKey, EpisodeTableTTLAttribute)
+	if err != nil {
+		return err
 	}
 
 	topic, err := sns.NewTopic(ctx, name+"-alerts", &sns.TopicArgs{
@@ -178,7 +184,7 @@ func (b builder) build(component *AnomalyDetector) error {
 		return fmt.Errorf("create alert topic: %w", err)
 	}
 
-	attachment, err := b.rolePolicy(env, role, queue, deadLetterQueue, table, topic, logGroup)
+	attachment, err := b.rolePolicy(env, role, queue, deadLetterQueue, table, episodes, topic, logGroup)
 	if err != nil {
 		return err
 	}
@@ -198,6 +204,12 @@ func (b builder) build(component *AnomalyDetector) error {
 		EnvStateTable:     table.Name,
 		EnvAlertTopicARN:  topic.Arn,
 		EnvEvidenceBucket: evidenceBucket,
+
+		EnvEpisodeTable:          episodes.Name,
+		EnvEvidenceKMSKeyARN:     cfg.PHIKeyARN,
+		EnvEvidenceLockMode:      pulumi.String(cfg.EvidenceLockMode),
+		EnvEvidenceRetentionDays: pulumi.String(fmt.Sprint(cfg.EvidenceRetentionDays)),
+		EnvCameraConfigPrefix:    pulumi.String(cfg.CameraConfigPrefix),
 	}
 	for k, v := range cfg.Environment {
 		variables[k] = pulumi.String(v)
@@ -240,6 +252,10 @@ func (b builder) build(component *AnomalyDetector) error {
 		return err
 	}
 
+	if err := b.offlineCheck(env, function); err != nil {
+		return err
+	}
+
 	if err := b.alarms(function, queue, deadLetterQueue); err != nil {
 		return err
 	}
@@ -250,8 +266,62 @@ func (b builder) build(component *AnomalyDetector) error {
 	component.QueueURL = queue.Url
 	component.DeadLetterQueueARN = deadLetterQueue.Arn
 	component.StateTableName = table.Name
+	component.EpisodeTableName = episodes.Name
 	component.AlertTopicARN = topic.Arn
 	component.RoleARN = role.Arn
+	return nil
+}
+
+// table creates a KMS-encrypted, point-in-time-recoverable table keyed by a
+// string hash key, whose items expire at ttlAttribute.
+func (b builder) table(suffix, hashKey, ttlAttribute string) (*dynamodb.Table, error) {
+	table, err := dynamodb.NewTable(b.ctx, b.name+"-"+suffix, &dynamodb.TableArgs{
+		BillingMode: pulumi.String("PAY_PER_REQUEST"),
+		HashKey:     pulumi.String(hashKey),
+		Attributes: dynamodb.TableAttributeArray{
+			dynamodb.TableAttributeArgs{Name: pulumi.String(hashKey), Type: pulumi.String("S")},
+		},
+		ServerSideEncryption:      dynamodb.TableServerSideEncryptionArgs{Enabled: pulumi.Bool(true), KmsKeyArn: b.cfg.PHIKeyARN},
+		PointInTimeRecovery:       dynamodb.TablePointInTimeRecoveryArgs{Enabled: pulumi.Bool(true)},
+		Ttl:                       dynamodb.TableTtlArgs{AttributeName: pulumi.String(ttlAttribute), Enabled: pulumi.Bool(true)},
+		DeletionProtectionEnabled: pulumi.Bool(b.cfg.Protect),
+		Tags:                      b.cfg.tags(),
+	}, b.stateful()...)
+	if err != nil {
+		return nil, fmt.Errorf("create %s table: %w", suffix, err)
+	}
+	return table, nil
+}
+
+// offlineCheck invokes the function on the offline-check schedule with
+// EventBridge's scheduled event, which the handler tells apart from SQS
+// batches. Only this rule, in this account, may invoke it that way.
+func (b builder) offlineCheck(env environment, function *lambda.Function) error {
+	ctx, cfg, name, parent := b.ctx, b.cfg, b.name, b.parent
+	rule, err := cloudwatch.NewEventRule(ctx, name+"-offline-check", &cloudwatch.EventRuleArgs{
+		Description:        pulumi.String("Runs the MediGuard camera offline check of " + cfg.FunctionName),
+		ScheduleExpression: pulumi.String(cfg.OfflineCheckSchedule),
+		Tags:               cfg.tags(),
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("create offline check rule: %w", err)
+	}
+	permission, err := lambda.NewPermission(ctx, name+"-offline-check", &lambda.PermissionArgs{
+		Action:        pulumi.String("lambda:InvokeFunction"),
+		Function:      function.Name,
+		Principal:     pulumi.String("events.amazonaws.com"),
+		SourceArn:     rule.Arn,
+		SourceAccount: pulumi.String(env.AccountID),
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("create offline check invoke permission: %w", err)
+	}
+	if _, err := cloudwatch.NewEventTarget(ctx, name+"-offline-check", &cloudwatch.EventTargetArgs{
+		Rule: rule.Name,
+		Arn:  function.Arn,
+	}, parent, pulumi.DependsOn([]pulumi.Resource{permission})); err != nil {
+		return fmt.Errorf("create offline check target: %w", err)
+	}
 	return nil
 }
 
@@ -340,11 +410,11 @@ func (b builder) eventSourceMapping(queue *sqs.Queue, function *lambda.Function,
 
 // rolePolicy creates the execution role's managed policy (the policy pack
 // refuses inline policies) and attaches it.
-func (b builder) rolePolicy(env environment, role *iam.Role, queue, deadLetterQueue *sqs.Queue, table *dynamodb.Table, topic *sns.Topic, logGroup *cloudwatch.LogGroup) (*iam.RolePolicyAttachment, error) {
+func (b builder) rolePolicy(env environment, role *iam.Role, queue, deadLetterQueue *sqs.Queue, table, episodes *dynamodb.Table, topic *sns.Topic, logGroup *cloudwatch.LogGroup) (*iam.RolePolicyAttachment, error) {
 	ctx, cfg, name, parent := b.ctx, b.cfg, b.name, b.parent
 	inputs := []any{
 		queue.Arn, deadLetterQueue.Arn, cfg.FramesBucketARN, cfg.EvidenceBucketARN,
-		table.Arn, topic.Arn, cfg.PHIKeyARN, logGroup.Arn, cfg.SubnetIDs,
+		table.Arn, topic.Arn, cfg.PHIKeyARN, logGroup.Arn, cfg.SubnetIDs, episodes.Arn,
 	}
 	if cfg.ExtraStatements != nil {
 		inputs = append(inputs, cfg.ExtraStatements)
@@ -361,12 +431,14 @@ func (b builder) rolePolicy(env environment, role *iam.Role, queue, deadLetterQu
 			PHIKeyARN:          v[6].(string),
 			LogGroupARN:        v[7].(string),
 			SubnetIDs:          v[8].([]string),
+			EpisodeTableARN:    v[9].(string),
+			CameraConfigPrefix: cfg.CameraConfigPrefix,
 		}
 		var extra []policydoc.Statement
-		if len(v) > 9 {
-			statements, ok := v[9].([]policydoc.Statement)
+		if len(v) > 10 {
+			statements, ok := v[10].([]policydoc.Statement)
 			if !ok {
-				return "", fmt.Errorf("ExtraStatements resolved to %T, want []policydoc.Statement", v[9])
+				return "", fmt.Errorf("ExtraStatements resolved to %T, want []policydoc.Statement", v[10])
 			}
 			extra = statements
 		}

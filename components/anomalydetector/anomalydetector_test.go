@@ -32,11 +32,13 @@ const (
 var (
 	queueARN     = fmt.Sprintf("arn:aws:sqs:%s:%s:%s-frames", region, account, testName)
 	dlqARN       = fmt.Sprintf("arn:aws:sqs:%s:%s:%s-dlq", region, account, testName)
-	tableARN     = fmt.Sprintf("arn:aws:dynamodb:%s:%s:%s-state", region, account, testName)
+	tableARN     = fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s-state", region, account, testName)
+	episodesARN  = fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s-episodes", region, account, testName)
+	ruleARN      = fmt.Sprintf("arn:aws:cloudwatch:%s:%s:%s-offline-check", region, account, testName)
 	topicARN     = fmt.Sprintf("arn:aws:sns:%s:%s:%s-alerts", region, account, testName)
-	logGroupARN  = fmt.Sprintf("arn:aws:cloudwatch:%s:%s:%s-logs", region, account, testName)
+	logGroupARN  = fmt.Sprintf("arn:aws:logs:%s:%s:log-group:/aws/lambda/%s", region, account, testName)
 	roleARN      = fmt.Sprintf("arn:aws:iam::%s:role/%s-role", account, testName)
-	functionARN  = fmt.Sprintf("arn:aws:lambda:%s:%s:%s-function", region, account, testName)
+	functionARN  = fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", region, account, testName)
 	testArchive  = pulumi.NewAssetArchive(map[string]interface{}{"bootstrap": pulumi.NewStringAsset("test")})
 	baseTypeList = map[string]int{
 		TypeToken:               1,
@@ -48,7 +50,10 @@ var (
 		"aws:sqs/redriveAllowPolicy:RedriveAllowPolicy":     1,
 		"aws:sqs/queuePolicy:QueuePolicy":                   1,
 		"aws:s3/bucketNotification:BucketNotification":      1,
-		"aws:dynamodb/table:Table":                          1,
+		"aws:dynamodb/table:Table":                          2,
+		"aws:cloudwatch/eventRule:EventRule":                1,
+		"aws:cloudwatch/eventTarget:EventTarget":            1,
+		"aws:lambda/permission:Permission":                  1,
 		"aws:sns/topic:Topic":                               1,
 		"aws:sns/topicPolicy:TopicPolicy":                   1,
 		"aws:lambda/function:Function":                      1,
@@ -185,16 +190,18 @@ func TestProtectAppliesToStatefulChildren(t *testing.T) {
 			args := testArgs()
 			args.Protect = protect
 			r := mustRun(t, args)
-			stateful := map[string]bool{testName + "-state": true, testName + "-frames": true, testName + "-dlq": true}
+			stateful := map[string]bool{testName + "-state": true, testName + "-episodes": true, testName + "-frames": true, testName + "-dlq": true}
 			for _, res := range r.Resources() {
 				want := protect && stateful[res.Name] && res.Type != "aws:s3/bucketNotification:BucketNotification"
 				if res.Protect != want {
 					t.Errorf("%s %s protect = %v, want %v", res.Type, res.Name, res.Protect, want)
 				}
 			}
-			table := mustNamed(t, r, "aws:dynamodb/table:Table", testName+"-state")
-			if got := inputs(table)["deletionProtectionEnabled"]; got != protect {
-				t.Errorf("table deletionProtectionEnabled = %v, want %v", got, protect)
+			for _, name := range []string{testName + "-state", testName + "-episodes"} {
+				table := mustNamed(t, r, "aws:dynamodb/table:Table", name)
+				if got := inputs(table)["deletionProtectionEnabled"]; got != protect {
+					t.Errorf("table %s deletionProtectionEnabled = %v, want %v", name, got, protect)
+				}
 			}
 		})
 	}
@@ -211,8 +218,14 @@ func TestExecutionRolePolicy(t *testing.T) {
 	want := []policydoc.Statement{
 		{Sid: SidConsumeFrameQueue, Effect: policydoc.Allow, Actions: []string{"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}, Resources: []string{queueARN}},
 		{Sid: SidReadFrames, Effect: policydoc.Allow, Actions: []string{"s3:GetObject"}, Resources: []string{framesBucketARN + "/frames/*"}},
-		{Sid: SidWriteEvidence, Effect: policydoc.Allow, Actions: []string{"s3:PutObject", "s3:PutObjectRetention"}, Resources: []string{evidenceARN + "/*"}},
-		{Sid: SidCameraState, Effect: policydoc.Allow, Actions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"}, Resources: []string{tableARN}},
+		{Sid: SidReadCameraConfigs, Effect: policydoc.Allow, Actions: []string{"s3:GetObject"}, Resources: []string{framesBucketARN + "/cameras/*"}},
+		{
+			Sid: SidListCameraConfigs, Effect: policydoc.Allow, Actions: []string{"s3:ListBucket"}, Resources: []string{framesBucketARN},
+			Conditions: policydoc.Conditions{"StringEquals": {"s3:prefix": {"cameras/"}}},
+		},
+		{Sid: SidWriteEvidence, Effect: policydoc.Allow, Actions: []string{"s3:PutObject", "s3:PutObjectRetention"}, Resources: []string{evidenceARN + "/evidence/*"}},
+		{Sid: SidCameraState, Effect: policydoc.Allow, Actions: []string{"dynamodb:GetItem", "dynamodb:PutItem"}, Resources: []string{tableARN}},
+		{Sid: SidEpisodeRecords, Effect: policydoc.Allow, Actions: []string{"dynamodb:PutItem", "dynamodb:UpdateItem"}, Resources: []string{episodesARN}},
 		{Sid: SidPublishAlerts, Effect: policydoc.Allow, Actions: []string{"sns:Publish"}, Resources: []string{topicARN}},
 		{Sid: SidUsePHIKey, Effect: policydoc.Allow, Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []string{phiKeyARN}},
 		{Sid: SidWriteOwnLogs, Effect: policydoc.Allow, Actions: []string{"logs:CreateLogStream", "logs:PutLogEvents"}, Resources: []string{logGroupARN, logGroupARN + ":*"}},
@@ -383,6 +396,12 @@ func TestFunctionInputs(t *testing.T) {
 			EnvAlertTopicARN:  topicARN,
 			EnvEvidenceBucket: "mediguard-dev-evidence",
 			"LOG_LEVEL":       "info",
+
+			EnvEpisodeTable:          testName + "-episodes",
+			EnvEvidenceKMSKeyARN:     phiKeyARN,
+			EnvEvidenceLockMode:      DefaultEvidenceLockMode,
+			EnvEvidenceRetentionDays: "2192",
+			EnvCameraConfigPrefix:    DefaultCameraConfigPrefix,
 		}},
 	} {
 		if got := in[key]; !reflect.DeepEqual(got, want) {
@@ -424,17 +443,22 @@ func TestQueuesTableAndTopic(t *testing.T) {
 		t.Errorf("redrive allow policy = %v, want %v", got, want)
 	}
 
-	table := inputs(mustNamed(t, r, "aws:dynamodb/table:Table", testName+"-state"))
-	for key, want := range map[string]any{
-		"billingMode":          "PAY_PER_REQUEST",
-		"hashKey":              StateTableHashKey,
-		"attributes":           []any{map[string]any{"name": StateTableHashKey, "type": "S"}},
-		"serverSideEncryption": map[string]any{"enabled": true, "kmsKeyArn": phiKeyARN},
-		"pointInTimeRecovery":  map[string]any{"enabled": true},
-		"ttl":                  map[string]any{"attributeName": StateTableTTLAttribute, "enabled": true},
+	for name, key := range map[string][2]string{
+		testName + "-state":    {StateTableHashKey, StateTableTTLAttribute},
+		testName + "-episodes": {EpisodeTableHashKey, EpisodeTableTTLAttribute},
 	} {
-		if got := table[key]; !reflect.DeepEqual(got, want) {
-			t.Errorf("table %s = %#v, want %#v", key, got, want)
+		table := inputs(mustNamed(t, r, "aws:dynamodb/table:Table", name))
+		for field, want := range map[string]any{
+			"billingMode":          "PAY_PER_REQUEST",
+			"hashKey":              key[0],
+			"attributes":           []any{map[string]any{"name": key[0], "type": "S"}},
+			"serverSideEncryption": map[string]any{"enabled": true, "kmsKeyArn": phiKeyARN},
+			"pointInTimeRecovery":  map[string]any{"enabled": true},
+			"ttl":                  map[string]any{"attributeName": key[1], "enabled": true},
+		} {
+			if got := table[field]; !reflect.DeepEqual(got, want) {
+				t.Errorf("table %s %s = %#v, want %#v", name, field, got, want)
+			}
 		}
 	}
 	topic := inputs(mustNamed(t, r, "aws:sns/topic:Topic", testName+"-alerts"))
@@ -616,6 +640,10 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 				a.MaxReceiveCount = 1001
 				a.LogRetentionDays = 90
 				a.QueueAgeAlarmSeconds = 10
+				a.CameraConfigPrefix = "frames/cameras/"
+				a.EvidenceLockMode = "LEGAL_HOLD"
+				a.EvidenceRetentionDays = -1
+				a.OfflineCheckSchedule = "every minute"
 				a.SubnetIDs = pulumi.StringArray{}
 				a.Subscribers = []Subscriber{{Protocol: "http", Endpoint: pulumi.String("http://x")}, {Protocol: "fax"}}
 				a.Environment = map[string]string{"AWS_REGION": "x", "FRAMES_BUCKET": "y", "DB_PASSWORD": "z", "1BAD": "w"}
@@ -625,6 +653,7 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 			wantIn: []string{
 				"FunctionName", "FrameKeyPrefix", "ReservedConcurrency", "MemorySizeMB", "TimeoutSeconds",
 				"BatchSize", "MaxReceiveCount", "LogRetentionDays", "QueueAgeAlarmSeconds", "SubnetIDs",
+				"CameraConfigPrefix", "EvidenceLockMode", "EvidenceRetentionDays", "OfflineCheckSchedule",
 				"Subscribers[0].Protocol", "http sends alerts unencrypted", "Subscribers[1].Protocol", "Subscribers[1].Endpoint",
 				`Environment["AWS_REGION"]`, `Environment["FRAMES_BUCKET"]`, `Environment["DB_PASSWORD"]`, `Environment["1BAD"]`,
 				`Tags["aws:cloudformation"]`,
@@ -704,5 +733,44 @@ func TestCustomSettings(t *testing.T) {
 	read, _ := doc.Statement(SidReadFrames)
 	if !slices.Equal(read.Resources, []string{framesBucketARN + "/kvs/images/*"}) {
 		t.Errorf("frame read scope = %v", read.Resources)
+	}
+}
+
+// TestOfflineCheckSchedule checks the rule, its target and the permission
+// that lets only that rule, from this account, invoke the function.
+func TestOfflineCheckSchedule(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		schedule string
+		want     string
+	}{
+		{name: "default", want: DefaultOfflineCheckSchedule},
+		{name: "custom", schedule: "cron(0/5 * * * ? *)", want: "cron(0/5 * * * ? *)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			args := testArgs()
+			args.OfflineCheckSchedule = tc.schedule
+			r := mustRun(t, args)
+			rule := inputs(mustNamed(t, r, "aws:cloudwatch/eventRule:EventRule", testName+"-offline-check"))
+			if rule["scheduleExpression"] != tc.want {
+				t.Errorf("schedule = %v, want %s", rule["scheduleExpression"], tc.want)
+			}
+			target := inputs(mustNamed(t, r, "aws:cloudwatch/eventTarget:EventTarget", testName+"-offline-check"))
+			if target["arn"] != functionARN || target["input"] != nil {
+				t.Errorf("target = %v, want the function with EventBridge's scheduled event", target)
+			}
+			permission := inputs(mustNamed(t, r, "aws:lambda/permission:Permission", testName+"-offline-check"))
+			for key, want := range map[string]any{
+				"action": "lambda:InvokeFunction", "principal": "events.amazonaws.com",
+				"sourceArn": ruleARN, "sourceAccount": account, "function": testName,
+			} {
+				if permission[key] != want {
+					t.Errorf("permission %s = %v, want %v", key, permission[key], want)
+				}
+			}
+		})
 	}
 }

@@ -21,7 +21,22 @@ const (
 	DefaultLogRetentionDays     = 2192 // six years: the HIPAA documentation retention period
 	DefaultQueueAgeAlarmSeconds = 300
 	DefaultFrameKeyPrefix       = "frames/"
+	// DefaultCameraConfigPrefix is where the per-stream camera configuration
+	// documents live in the frames bucket (<prefix><stream name>.json).
+	DefaultCameraConfigPrefix = "cameras/"
+	// DefaultEvidenceLockMode and DefaultEvidenceRetentionDays set the object
+	// lock of each evidence snapshot: six years, the HIPAA documentation period.
+	DefaultEvidenceLockMode      = "COMPLIANCE"
+	DefaultEvidenceRetentionDays = 2192
+	// DefaultOfflineCheckSchedule runs the camera offline check every minute,
+	// the granularity of EventBridge schedules and of the default offline_after.
+	DefaultOfflineCheckSchedule = "rate(1 minute)"
 )
+
+// EvidenceKeyPrefix is where the function writes evidence snapshots in the
+// evidence bucket (evidence/<camera>/<episode>.jpg); its write permission is
+// limited to it.
+const EvidenceKeyPrefix = "evidence/"
 
 // MinLogRetentionDays is the shortest log retention accepted: the policy pack's
 // log-group-retention floor (Prowler and Checkov use 365 days).
@@ -77,8 +92,17 @@ type AnomalyDetectorArgs struct {
 	// FrameKeyPrefix is the key prefix frames are written under, ending in
 	// "/": the path of the KVS image generation destination URI; default "frames/".
 	FrameKeyPrefix string
-	// EvidenceBucketARN is the bucket the function writes evidence snapshots to. Required.
+	// CameraConfigPrefix is where camera configuration documents are read in
+	// the frames bucket, ending in "/" and apart from FrameKeyPrefix; default "cameras/".
+	CameraConfigPrefix string
+	// EvidenceBucketARN is the bucket the function writes evidence snapshots
+	// to, under EvidenceKeyPrefix, encrypted with PHIKeyARN. Required; the
+	// bucket must have object lock enabled.
 	EvidenceBucketARN pulumi.StringInput
+	// EvidenceLockMode (GOVERNANCE or COMPLIANCE; default COMPLIANCE) and
+	// EvidenceRetentionDays (1..36500; default 2192) lock each snapshot.
+	EvidenceLockMode      string
+	EvidenceRetentionDays int
 	// PHIKeyARN encrypts the queues, table, topic, log group and the function's
 	// environment. Required. Its key policy must let S3 notifications
 	// (s3.amazonaws.com) use it, or S3 cannot deliver to the encrypted queue.
@@ -108,6 +132,9 @@ type AnomalyDetectorArgs struct {
 	// LogRetentionDays is a CloudWatch Logs retention value of at least
 	// MinLogRetentionDays; default 2192.
 	LogRetentionDays int
+	// OfflineCheckSchedule is the EventBridge schedule expression of the
+	// camera offline check; default "rate(1 minute)".
+	OfflineCheckSchedule string
 	// QueueAgeAlarmSeconds raises an alarm when the oldest queued frame is
 	// older than this (60..1209600); default 300.
 	QueueAgeAlarmSeconds int
@@ -136,9 +163,21 @@ const (
 	EnvStateTable     = "STATE_TABLE"
 	EnvAlertTopicARN  = "ALERT_TOPIC_ARN"
 	EnvEvidenceBucket = "EVIDENCE_BUCKET"
+
+	EnvEpisodeTable          = "EPISODE_TABLE"
+	EnvEvidenceKMSKeyARN     = "EVIDENCE_KMS_KEY_ARN"
+	EnvEvidenceLockMode      = "EVIDENCE_LOCK_MODE"
+	EnvEvidenceRetentionDays = "EVIDENCE_RETENTION_DAYS"
+	EnvCameraConfigPrefix    = "CAMERA_CONFIG_PREFIX"
 )
 
-var componentEnvironment = []string{EnvFramesBucket, EnvFrameKeyPrefix, EnvStateTable, EnvAlertTopicARN, EnvEvidenceBucket}
+var componentEnvironment = []string{
+	EnvFramesBucket, EnvFrameKeyPrefix, EnvStateTable, EnvAlertTopicARN, EnvEvidenceBucket,
+	EnvEpisodeTable, EnvEvidenceKMSKeyARN, EnvEvidenceLockMode, EnvEvidenceRetentionDays, EnvCameraConfigPrefix,
+}
+
+// scheduleExpression accepts EventBridge rate and cron expressions.
+var scheduleExpression = regexp.MustCompile(`^(rate\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\)|cron\([^()]+\))$`)
 
 var (
 	functionNamePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
@@ -165,6 +204,10 @@ func (a *AnomalyDetectorArgs) withDefaults(name string) (config, error) {
 
 	setDefault(&c.FunctionName, name)
 	setDefault(&c.FrameKeyPrefix, DefaultFrameKeyPrefix)
+	setDefault(&c.CameraConfigPrefix, DefaultCameraConfigPrefix)
+	setDefault(&c.EvidenceLockMode, DefaultEvidenceLockMode)
+	setDefault(&c.EvidenceRetentionDays, DefaultEvidenceRetentionDays)
+	setDefault(&c.OfflineCheckSchedule, DefaultOfflineCheckSchedule)
 	setDefault(&c.ReservedConcurrency, DefaultReservedConcurrency)
 	setDefault(&c.MemorySizeMB, DefaultMemorySizeMB)
 	setDefault(&c.TimeoutSeconds, DefaultTimeoutSeconds)
@@ -203,6 +246,17 @@ func (a *AnomalyDetectorArgs) withDefaults(name string) (config, error) {
 	if p := c.FrameKeyPrefix; strings.HasPrefix(p, "/") || !strings.HasSuffix(p, "/") || strings.ContainsAny(p, "*?") {
 		bad("FrameKeyPrefix", "%q must end with /, not start with / and hold no wildcards", p)
 	}
+	if p := c.CameraConfigPrefix; strings.HasPrefix(p, "/") || !strings.HasSuffix(p, "/") || strings.ContainsAny(p, "*?") {
+		bad("CameraConfigPrefix", "%q must end with /, not start with / and hold no wildcards", p)
+	} else if strings.HasPrefix(p, c.FrameKeyPrefix) || strings.HasPrefix(c.FrameKeyPrefix, p) {
+		bad("CameraConfigPrefix", "%q must not overlap FrameKeyPrefix %q", p, c.FrameKeyPrefix)
+	}
+	if c.EvidenceLockMode != "GOVERNANCE" && c.EvidenceLockMode != "COMPLIANCE" {
+		bad("EvidenceLockMode", "%q must be GOVERNANCE or COMPLIANCE", c.EvidenceLockMode)
+	}
+	if !scheduleExpression.MatchString(c.OfflineCheckSchedule) {
+		bad("OfflineCheckSchedule", "%q is not an EventBridge rate(...) or cron(...) expression", c.OfflineCheckSchedule)
+	}
 	inRange := func(field string, v, lo, hi int) {
 		if v < lo || v > hi {
 			bad(field, "%d is outside %d..%d", v, lo, hi)
@@ -211,6 +265,7 @@ func (a *AnomalyDetectorArgs) withDefaults(name string) (config, error) {
 	inRange("ReservedConcurrency", c.ReservedConcurrency, 1, 1000)
 	inRange("MemorySizeMB", c.MemorySizeMB, 128, 10240)
 	inRange("TimeoutSeconds", c.TimeoutSeconds, 1, 900)
+	inRange("EvidenceRetentionDays", c.EvidenceRetentionDays, 1, 36500)
 	inRange("BatchSize", c.BatchSize, 1, 10)
 	inRange("MaxReceiveCount", c.MaxReceiveCount, 1, 1000)
 	inRange("QueueAgeAlarmSeconds", c.QueueAgeAlarmSeconds, 60, deadLetterQueueRetentionSeconds)

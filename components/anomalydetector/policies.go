@@ -12,8 +12,11 @@ import (
 const (
 	SidConsumeFrameQueue     = "ConsumeFrameQueue"
 	SidReadFrames            = "ReadFrames"
+	SidReadCameraConfigs     = "ReadCameraConfigs"
+	SidListCameraConfigs     = "ListCameraConfigs"
 	SidWriteEvidence         = "WriteEvidence"
 	SidCameraState           = "CameraState"
+	SidEpisodeRecords        = "EpisodeRecords"
 	SidPublishAlerts         = "PublishAlerts"
 	SidUsePHIKey             = "UsePHIKey"
 	SidWriteOwnLogs          = "WriteOwnLogs"
@@ -45,8 +48,10 @@ type roleARNs struct {
 	DeadLetterQueueARN string
 	FramesBucketARN    string
 	FrameKeyPrefix     string
+	CameraConfigPrefix string
 	EvidenceBucketARN  string
 	TableARN           string
+	EpisodeTableARN    string
 	TopicARN           string
 	PHIKeyARN          string
 	LogGroupARN        string
@@ -83,16 +88,40 @@ func executionPolicy(env environment, a roleARNs, extra []policydoc.Statement) p
 			Resources: []string{a.FramesBucketARN + "/" + a.FrameKeyPrefix + "*"},
 		},
 		{
+			Sid:       SidReadCameraConfigs,
+			Effect:    policydoc.Allow,
+			Actions:   []string{"s3:GetObject"},
+			Resources: []string{a.FramesBucketARN + "/" + a.CameraConfigPrefix + "*"},
+		},
+		{
+			// The offline check lists the configured cameras; listing is
+			// limited to the configuration prefix, so frame keys stay unlisted.
+			Sid:        SidListCameraConfigs,
+			Effect:     policydoc.Allow,
+			Actions:    []string{"s3:ListBucket"},
+			Resources:  []string{a.FramesBucketARN},
+			Conditions: policydoc.Conditions{"StringEquals": {"s3:prefix": {a.CameraConfigPrefix}}},
+		},
+		{
+			// PutObjectRetention: PutObject with object-lock headers needs it.
 			Sid:       SidWriteEvidence,
 			Effect:    policydoc.Allow,
 			Actions:   []string{"s3:PutObject", "s3:PutObjectRetention"},
-			Resources: []string{a.EvidenceBucketARN + "/*"},
+			Resources: []string{a.EvidenceBucketARN + "/" + EvidenceKeyPrefix + "*"},
 		},
 		{
+			// Read, and conditional whole-item writes (optimistic concurrency).
 			Sid:       SidCameraState,
 			Effect:    policydoc.Allow,
-			Actions:   []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"},
+			Actions:   []string{"dynamodb:GetItem", "dynamodb:PutItem"},
 			Resources: []string{a.TableARN},
+		},
+		{
+			// Conditional claim (PutItem), take-over, release and publish marks (UpdateItem).
+			Sid:       SidEpisodeRecords,
+			Effect:    policydoc.Allow,
+			Actions:   []string{"dynamodb:PutItem", "dynamodb:UpdateItem"},
+			Resources: []string{a.EpisodeTableARN},
 		},
 		{
 			Sid:       SidPublishAlerts,

@@ -20,7 +20,7 @@ type ZoneKind string
 const (
 	ZoneBed        ZoneKind = "bed"        // the patient's bed: bed-exit and inactivity rules
 	ZoneRestricted ZoneKind = "restricted" // intrusion inside its schedule raises restricted_zone
-	ZoneFloor      ZoneKind = "floor"      // documentation of the walkable floor; no rule of its own
+	ZoneFloor      ZoneKind = "floor"      // where people can stand: a foot point outside it is not a position
 	ZoneDoor       ZoneKind = "door"       // the room door; no rule of its own
 )
 
@@ -104,8 +104,8 @@ func DefaultThresholds() Thresholds {
 		MinBlobArea:  0.002,
 		MaxBlobArea:  0.5,
 		LightChange:  0.45,
-		ZoneInertia:  Duration(600 * time.Millisecond),
-		BedExitAfter: Duration(1 * time.Second),
+		ZoneInertia:  Duration(1 * time.Second),
+		BedExitAfter: Duration(600 * time.Millisecond),
 		FallStill:    Duration(3 * time.Second),
 		TamperAfter:  Duration(1 * time.Second),
 		MovedAfter:   Duration(2 * time.Second),

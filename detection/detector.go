@@ -68,6 +68,7 @@ type Detector struct {
 	thumbMask    []bool // thumbnail cells counted for activity
 	unmasked     int
 	bedZones     []int // indexes into cfg.Zones
+	floorZones   []int
 	restricted   []int
 	activityZone int // index into cfg.Zones, -1 = whole room
 
@@ -98,6 +99,8 @@ func NewDetector(cfg CameraConfig) (*Detector, error) {
 			d.bedZones = append(d.bedZones, i)
 		case ZoneRestricted:
 			d.restricted = append(d.restricted, i)
+		case ZoneFloor:
+			d.floorZones = append(d.floorZones, i)
 		}
 		if cfg.Inactivity != nil && cfg.Inactivity.Zone == z.Name {
 			d.activityZone = i
@@ -288,6 +291,14 @@ func (d *Detector) updateActivity(now int64) {
 	}
 }
 
+// onFloor reports whether a foot point can be where someone stands: inside
+// a floor zone, or anywhere when none is configured. A fragment such as the
+// head of a patient sitting up in bed has its "foot" on the wall above the
+// bed, which must not count as having left the bed.
+func (d *Detector) onFloor(x, y float64) bool {
+	return len(d.floorZones) == 0 || d.inZones(d.floorZones, x, y)
+}
+
 // normBox converts analysis cells to a normalised polygon.
 func (d *Detector) normBox(b box) Polygon {
 	w, h := float64(d.st.W), float64(d.st.H)
@@ -295,11 +306,12 @@ func (d *Detector) normBox(b box) Polygon {
 	return Polygon{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}}
 }
 
-// foot is the normalised bottom centre of a track's latest box: where a
+// foot is the normalised bottom centre (the centre of the lowest row of
+// cells) of a track's latest box: where a
 // standing person touches the floor, the point zones are tested against
 // (as Frigate does), so perspective does not put someone in a zone they are
 // merely in front of.
 func (d *Detector) foot(t *track) (float64, float64) {
 	s := t.last()
-	return float64(s.CX) / float64(d.st.W), float64(s.CY+s.H/2) / float64(d.st.H)
+	return float64(s.CX) / float64(d.st.W), float64(s.CY+s.H/2-0.5) / float64(d.st.H)
 }

@@ -14,16 +14,24 @@ const (
 	fallWide       = 0.9  // height/width of a person on the floor
 	fallDrop       = 0.2  // centre drop, as a fraction of the upright height
 	fallWindow     = 3 * int64(time.Second)
-	bedLyingAspect = 1.3 // lying or sitting in bed, not standing beside it
+	bedLyingAspect = 1.3  // lying or sitting in bed, not standing beside it
+	uprightAspect  = 1.0  // standing or walking, possibly merged with the bed's ghost
+	bedMargin      = 0.02 // feet this close to a bed zone's outline are not yet out of bed
 	bedRearm       = 5 * int64(time.Second)
-	ruleRelease    = 3 * int64(time.Second) // condition must be gone this long to end an episode
-	tamperRelease  = 2 * int64(time.Second)
-	movedCorr      = 0.6  // thumbnail correlation below which the view may have moved
-	refFollowCorr  = 0.85 // correlation above which the reference view follows slow drift
-	coveredStd     = 5.0  // grey levels: a lens covered by a hand, cloth or tape
-	coveredBand    = 0.92 // fraction of the view within one 32-level band
-	defocusRatio   = 0.45 // sharpness below this fraction of the baseline is defocus
-	sharpWarmup    = 10   // frames before the sharpness baseline is trusted
+	// inactivityMargin is added to inactivity.after before the reminder
+	// fires: the last movements before stillness can be too small for the
+	// camera to resolve, so observed stillness starts slightly early.
+	inactivityMargin = 2 * int64(time.Second)
+	splitMemory      = 2 * int64(time.Second) // how far back a split from the patient's track is recognised
+	splitGap         = 4                      // cells between a new blob and the patient's recent box
+	ruleRelease      = 3 * int64(time.Second) // condition must be gone this long to end an episode
+	tamperRelease    = 2 * int64(time.Second)
+	movedCorr        = 0.6  // thumbnail correlation below which the view may have moved
+	refFollowCorr    = 0.85 // correlation above which the reference view follows slow drift
+	coveredStd       = 5.0  // grey levels: a lens covered by a hand, cloth or tape
+	coveredBand      = 0.92 // fraction of the view within one 32-level band
+	defocusRatio     = 0.45 // sharpness below this fraction of the baseline is defocus
+	sharpWarmup      = 10   // frames before the sharpness baseline is trusted
 )
 
 // Tamper reasons, the fixed vocabulary of camera_tamper events.
@@ -132,6 +140,17 @@ func clamp(v, lo, hi float64) float64 { return max(lo, min(hi, v)) }
 func (d *Detector) inZones(zones []int, x, y float64) bool {
 	for _, zi := range zones {
 		if d.cfg.Zones[zi].Polygon.contains(x, y) {
+			return true
+		}
+	}
+	return false
+}
+
+// nearZones reports whether the normalised point lies within margin of the
+// outline of any of the zones.
+func (d *Detector) nearZones(zones []int, x, y, margin float64) bool {
+	for _, zi := range zones {
+		if d.cfg.Zones[zi].Polygon.distance(x, y) < margin {
 			return true
 		}
 	}
@@ -249,18 +268,38 @@ func fallImpact(t *track, now int64) int64 {
 	return 0
 }
 
-// trackBorn marks new tracks that start lying or sitting in the bed, or
-// split off a track that came from the bed, as the patient. Someone walking
-// across the bed zone is upright and does not qualify.
-func (d *Detector) trackBorn(t *track, parents []int) {
-	cx, cy := d.foot(t)
-	if d.inZones(d.bedZones, cx, cy) && t.last().aspect() < bedLyingAspect {
-		t.BedOrigin = true
-	}
-	for _, p := range parents {
-		if d.st.Tracks[p].BedOrigin {
-			t.BedOrigin = true
+// trackBorn links a new track to the track it split from, if any, and
+// marks the patient. A split is recognised against the recent boxes of the
+// other tracks, not just their latest ones: when the patient stands up or
+// falls beside the ghost of their lying body, the old track often stays on
+// the ghost and the patient reappears as a new blob next to where the merged
+// blob was a moment ago. The new track inherits the parent's history (so a
+// fall that began upright in the parent is still seen) and its bed origin.
+// A track that starts lying or sitting in the bed is the patient too;
+// someone walking across the bed zone is upright and does not qualify.
+func (d *Detector) trackBorn(t *track, now int64) {
+	var parent *track
+	var seen int64
+	for i := range d.st.Tracks {
+		p := &d.st.Tracks[i]
+		if p.ID == t.ID {
+			continue
 		}
+		for _, s := range p.Hist {
+			if now-s.T <= splitMemory && s.T > seen && s.box().near(t.Box, splitGap) {
+				parent, seen = p, s.T
+			}
+		}
+	}
+	if parent != nil {
+		own := t.Hist[0]
+		keep := parent.Hist[max(0, len(parent.Hist)-(histLen-1)):]
+		t.Hist = append(append(t.Hist[:0], keep...), own)
+		t.BedOrigin = parent.BedOrigin
+	}
+	fx, fy := d.foot(t)
+	if d.inZones(d.bedZones, fx, fy) && t.last().aspect() < bedLyingAspect {
+		t.BedOrigin = true
 	}
 }
 
@@ -290,19 +329,23 @@ func (d *Detector) ruleBedExit(f Frame, now int64) *Event {
 			} else {
 				t.BedDwellSince = 0
 			}
-			if t.BedOrigin {
-				if in {
-					t.OutOfBedSince = 0
-				} else if t.OutOfBedSince == 0 {
-					t.OutOfBedSince = now
-				}
+			// Out of bed: at least as tall as wide, with the feet on the
+			// floor clearly outside every bed zone. Fragments of a patient
+			// moving in bed (a head above the pillow, an arm over the edge)
+			// fail one of the three.
+			switch {
+			case !t.BedOrigin:
+			case in || !d.onFloor(cx, cy) || d.nearZones(d.bedZones, cx, cy, bedMargin):
+				t.OutOfBedSince = 0
+			case t.OutOfBedSince == 0 && s.aspect() >= uprightAspect:
+				t.OutOfBedSince = now
 			}
 		}
 		if !t.BedOrigin || t.OutOfBedSince == 0 {
 			continue
 		}
 		holding = true
-		if now-t.OutOfBedSince >= int64(d.th.BedExitAfter) && (cand == nil || t.OutOfBedSince < start) {
+		if t.LastSeen == now && now-t.OutOfBedSince >= int64(d.th.BedExitAfter) && (cand == nil || t.OutOfBedSince < start) {
 			ready, start, cand = true, t.OutOfBedSince, t
 		}
 	}
@@ -360,7 +403,7 @@ func (d *Detector) ruleInactivity(f Frame, now int64) *Event {
 	}
 	st := &d.st
 	after := int64(in.After)
-	holding := now-st.LastActivity >= after
+	holding := now-st.LastActivity >= after+inactivityMargin
 	if !st.Inactivity.update(now, holding, holding, st.LastActivity+after, 0, 0) {
 		return nil
 	}

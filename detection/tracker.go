@@ -20,6 +20,11 @@ type sample struct {
 
 func (s sample) aspect() float32 { return s.H / max(s.W, 1) }
 
+// box reconstructs the bounding box of the sample.
+func (s sample) box() box {
+	return box{int(s.CX - s.W/2), int(s.CY - s.H/2), int(s.CX + s.W/2 + 0.5), int(s.CY + s.H/2 + 0.5)}
+}
+
 // track follows one moving thing across frames. Fields are exported for the
 // state encoding only.
 type track struct {
@@ -64,7 +69,7 @@ func (t *track) observe(b box, now int64) {
 // associate matches blobs to tracks greedily by centre distance, updates
 // matched tracks, starts tracks for unmatched blobs (born reports them) and
 // drops tracks unseen for longer than trackLinger.
-func (d *Detector) associate(blobs []blob, now int64, born func(t *track, parents []int)) {
+func (d *Detector) associate(blobs []blob, now int64, born func(t *track, now int64)) {
 	st := &d.st
 	used := d.scratchUsed[:0]
 	for range blobs {
@@ -110,17 +115,11 @@ func (d *Detector) associate(blobs []blob, now int64, born func(t *track, parent
 		if used[i] || len(st.Tracks) >= maxTracks {
 			continue
 		}
-		var parents []int
-		for j := range st.Tracks {
-			if st.Tracks[j].Box.near(b.Box, 2) {
-				parents = append(parents, j)
-			}
-		}
 		st.NextTrack++
 		t := track{ID: st.NextTrack, FirstSeen: now, ZoneSince: make([]int64, len(d.cfg.Zones))}
 		t.observe(b.Box, now)
 		st.Tracks = append(st.Tracks, t)
-		born(&st.Tracks[len(st.Tracks)-1], parents)
+		born(&st.Tracks[len(st.Tracks)-1], now)
 	}
 	d.scratchUsed, d.scratchMatched = used, matched
 }

@@ -45,7 +45,7 @@ const (
 
 // awsDouble holds the state of the three services.
 type awsDouble struct {
-	t *testing.T
+	t testing.TB
 
 	mu       sync.Mutex
 	objects  map[string][]byte      // "bucket/key" -> body
@@ -71,7 +71,7 @@ type publishedMessage struct {
 	Attributes map[string]string
 }
 
-func newAWSDouble(t *testing.T, lockedBuckets ...string) *awsDouble {
+func newAWSDouble(t testing.TB, lockedBuckets ...string) *awsDouble {
 	t.Helper()
 	d := &awsDouble{
 		t:             t,

@@ -71,16 +71,17 @@ func (b *lockedBuffer) Bytes() []byte {
 }
 
 type rig struct {
-	t      *testing.T
+	t      testing.TB
 	aws    *awsDouble
 	fn     *Function
+	config PipelineConfig
 	stdout *lockedBuffer
 
 	mu    sync.Mutex
 	clock time.Time
 }
 
-func newRig(t *testing.T) *rig {
+func newRig(t testing.TB) *rig {
 	t.Helper()
 	r := &rig{t: t, aws: newAWSDouble(t, evidenceBucket), stdout: &lockedBuffer{}}
 	pipeline := PipelineConfig{
@@ -98,7 +99,7 @@ func newRig(t *testing.T) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.fn = fn
+	r.fn, r.config = fn, pipeline
 	return r
 }
 

@@ -29,6 +29,7 @@ var regression = []catalogEntry{
 	{kind: KindBedExit, layout: "bed-left-far", seed: 5, duration: 45 * time.Second},
 	{kind: KindBedExit, layout: "bed-right-near", seed: 13, duration: 50 * time.Second},
 	{kind: KindBedExit, layout: "corner-skewed", seed: 17, duration: 45 * time.Second},
+	{kind: KindBedExitReturn, layout: "corner-skewed", seed: 21, duration: 60 * time.Second},
 	{kind: KindBedExitFall, layout: "ward-wide", seed: 9, duration: 60 * time.Second},
 	{kind: KindBedExitFall, layout: "bed-right-near", seed: 15, duration: 60 * time.Second},
 	{kind: KindRestrictedNight, layout: "bed-left-far", seed: 3, duration: 50 * time.Second},

@@ -148,6 +148,7 @@ var expectedEvents = map[Kind][]episodeKey{
 	KindFall:            {{detection.EventFall, ""}},
 	KindBedExit:         {{detection.EventBedExit, ""}},
 	KindBedExitFall:     {{detection.EventBedExit, ""}, {detection.EventFall, ""}},
+	KindBedExitReturn:   {{detection.EventBedExit, ""}},
 	KindRestrictedNight: {{detection.EventZoneIntrusion, ""}}, // reason: the layout's zone name
 	KindInactivity:      {{detection.EventInactivity, zoneBed}},
 	KindTamperCovered:   {{detection.EventCameraTamper, "covered"}},
@@ -286,17 +287,23 @@ func TestTruthAgreesWithDrawnGeometry(t *testing.T) {
 	t.Parallel()
 	for _, tr := range mustCatalogTruths(t) {
 		switch tr.Kind {
-		case KindBedExit, KindBedExitNotAtRisk, KindBedExitFall:
+		case KindBedExit, KindBedExitNotAtRisk, KindBedExitFall, KindBedExitReturn:
 			bed := zonePolygon(t, tr, "bed")
-			exit := -1
+			exit, back := -1, -1
 			for i, frame := range tr.Boxes {
 				b, ok := patientBox(frame)
 				if ok && !pointInPolygon(b.Foot(), bed) && exit < 0 {
 					exit = i
 				}
-				if ok && exit >= 0 && pointInPolygon(b.Foot(), bed) {
-					t.Errorf("%s: patient back in the bed zone at frame %d", tr.Name, i+1)
+				if ok && exit >= 0 && back < 0 && pointInPolygon(b.Foot(), bed) {
+					back = i
 				}
+			}
+			switch {
+			case tr.Kind == KindBedExitReturn && (back < 0 || frameIndex(tr, tr.Events[0].End) != back):
+				t.Errorf("%s: patient back in bed at frame %d, truth episode ends at frame %d", tr.Name, back+1, frameIndex(tr, tr.Events[0].End)+1)
+			case tr.Kind != KindBedExitReturn && back >= 0:
+				t.Errorf("%s: patient back in the bed zone at frame %d", tr.Name, back+1)
 			}
 			if b, _ := patientBox(tr.Boxes[0]); !pointInPolygon(b.Foot(), bed) {
 				t.Errorf("%s: patient not in the bed zone at the start", tr.Name)

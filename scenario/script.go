@@ -252,6 +252,7 @@ var scripts = map[Kind]func(*scene){
 	KindFall:              scriptFall,
 	KindBedExit:           func(sc *scene) { scriptBedExit(sc, true) },
 	KindBedExitFall:       scriptBedExitFall,
+	KindBedExitReturn:     scriptBedExitReturn,
 	KindBedExitNotAtRisk:  func(sc *scene) { scriptBedExit(sc, false) },
 	KindRestrictedNight:   scriptRestricted,
 	KindRestrictedDaytime: scriptRestricted,
@@ -328,6 +329,33 @@ func scriptBedExit(sc *scene, atRisk bool) {
 	dst := Point{sc.lay.chair.X + sc.uniform(-0.1, 0.1), sc.uniform(sc.floorMinY()+0.03, 0.92)}
 	sc.bedExit(exitAt, dst)
 	sc.patient().stand()
+}
+
+// scriptBedExitReturn: an at-risk patient gets out of bed, walks to the
+// window or the chair, comes back and lies down again: the bed-exit episode
+// ends when the feet are back in the bed zone.
+func scriptBedExitReturn(sc *scene) {
+	p := sc.patient()
+	w, h := sc.spec.Width, sc.spec.Height
+	exitAt := sc.uniform(5, 9)
+	sc.bedRest(0, exitAt, 3, 6)
+	dst := sc.floorPoint(0.2, 0.8)
+	sc.bedExit(exitAt, dst)
+	p.hold(p.stand() + sc.uniform(3, 8))
+	edge := sc.sittingOnEdge()
+	p.walkTo(sc.lay, sc.besideBed(p, edge.at.X).at, w, h)
+	t := p.stand() + sc.uniform(0.5, 1)
+	p.hold(t)
+	t += sc.uniform(0.8, 1.2)
+	p.to(t, edge, easeSmooth)
+	t += sc.uniform(1, 2)
+	p.hold(t)
+	t += sc.uniform(1.2, 2)
+	p.to(t, sc.sittingUp(), easeSmooth)
+	t += sc.uniform(1.5, 2.5)
+	p.to(t, sc.lying(), easeSmooth)
+	sc.bedRest(t, sc.duration(), 3, 6)
+	sc.tag("back-to-bed")
 }
 
 // scriptRestricted: the patient walks into the restricted zone, stays a few

@@ -27,6 +27,7 @@ const (
 	KindFall              Kind = "fall"                  // a walking patient falls and stays down
 	KindBedExit           Kind = "bed-exit"              // an at-risk patient sits up, stands and walks away
 	KindBedExitFall       Kind = "bed-exit-fall"         // an at-risk patient gets out of bed and falls a few steps on
+	KindBedExitReturn     Kind = "bed-exit-return"       // an at-risk patient gets out of bed, walks about and goes back to bed
 	KindRestrictedNight   Kind = "restricted-zone-night" // the patient enters a restricted zone while its schedule is active
 	KindInactivity        Kind = "inactivity"            // the patient lies still in bed past inactivity.after
 	KindTamperCovered     Kind = "tamper-covered"        // a hand or cloth covers the lens
@@ -56,6 +57,7 @@ var kinds = map[Kind]kindInfo{
 	KindFall:              {minDuration: 45 * time.Second, describe: "a walking patient falls (0.5-1 s), then lies still on the floor"},
 	KindBedExit:           {minDuration: 40 * time.Second, describe: "an at-risk patient sits up, sits on the edge, stands and walks away from the bed"},
 	KindBedExitFall:       {minDuration: 55 * time.Second, describe: "an at-risk patient gets out of bed, takes a few steps and falls"},
+	KindBedExitReturn:     {minDuration: 55 * time.Second, describe: "an at-risk patient gets out of bed, walks about, and lies down in bed again"},
 	KindRestrictedNight:   {minDuration: 40 * time.Second, night: true, describe: "the patient walks into the restricted zone while its schedule is active"},
 	KindInactivity:        {minDuration: 100 * time.Second, describe: "the patient lies still in bed longer than inactivity.after, then moves"},
 	KindTamperCovered:     {minDuration: 30 * time.Second, describe: "a hand covers the lens, later uncovers it"},

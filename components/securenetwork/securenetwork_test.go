@@ -565,8 +565,8 @@ func TestSecureNetworkDryRun(t *testing.T) {
 	if err != nil {
 		t.Fatalf("preview: %v", err)
 	}
-	if _, known := named(t, run.rec, tLogGroup, testName+"-flow-logs").Inputs["kmsKeyId"]; known {
-		t.Error("preview resolved a key ARN that is unknown")
+	if v := named(t, run.rec, tLogGroup, testName+"-flow-logs").Inputs["kmsKeyId"]; !v.IsComputed() {
+		t.Errorf("preview resolved a key ARN that is unknown: kmsKeyId = %v", v)
 	}
 	if got := len(run.rec.ByType(tFlowLog)); got != 1 {
 		t.Errorf("preview registered %d flow logs, want 1", got)

@@ -17,6 +17,7 @@ import (
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"google.golang.org/protobuf/types/known/emptypb"
@@ -82,6 +83,16 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		Inputs: args.Inputs,
 	}
 	if rpc != nil {
+		// The mock monitor drops unknown values when it decodes inputs; decode
+		// the request again keeping them, so a preview's recording shows which
+		// inputs are still unknown (a policy check must not read them as absent).
+		inputs, err := plugin.UnmarshalProperties(rpc.GetObject(), plugin.MarshalOptions{
+			KeepUnknowns: true, KeepSecrets: true, KeepResources: true, KeepOutputValues: true,
+		})
+		if err != nil {
+			return "", nil, fmt.Errorf("recorder: decode inputs of %s %s: %w", args.TypeToken, args.Name, err)
+		}
+		rec.Inputs = inputs
 		rec.Parent = rpc.GetParent()
 		rec.Dependencies = append([]string(nil), rpc.GetDependencies()...)
 		rec.Protect = rpc.GetProtect()

@@ -100,8 +100,8 @@ kind. --width/--height/--fps/--seed/--duration override the catalog values.`,
 			var specs []scenario.Spec
 			switch {
 			case kind != "":
-				if all || len(names) > 0 {
-					return fmt.Errorf("scenario render: --kind renders one ad-hoc scenario; do not combine it with --all or --name")
+				if all || len(names) > 1 {
+					return fmt.Errorf("scenario render: --kind renders one ad-hoc scenario; do not combine it with --all or several --name")
 				}
 				name := kind
 				if len(names) == 1 {

@@ -151,6 +151,13 @@ func (b builder) build(component *Baseline) error {
 	return nil
 }
 
+// detectorFeature is a GuardDuty feature to enable, with the automated agents
+// it manages.
+type detectorFeature struct {
+	suffix, name string
+	agents       []string
+}
+
 // guardDuty creates the detector, its features and the rule that pages on
 // high-severity findings.
 func (b builder) guardDuty() (pulumi.StringOutput, error) {
@@ -162,18 +169,12 @@ func (b builder) guardDuty() (pulumi.StringOutput, error) {
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("create GuardDuty detector: %w", err)
 	}
-	features := []struct {
-		suffix, name string
-		agents       []string
-	}{
+	features := []detectorFeature{
 		{"s3-data-events", FeatureS3DataEvents, nil},
 		{"lambda-network-logs", FeatureLambdaNetworkLogs, nil},
 	}
 	if b.cfg.RuntimeMonitoring {
-		features = append(features, struct {
-			suffix, name string
-			agents       []string
-		}{"runtime-monitoring", FeatureRuntimeMonitoring, runtimeAgentManagement})
+		features = append(features, detectorFeature{"runtime-monitoring", FeatureRuntimeMonitoring, runtimeAgentManagement})
 	}
 	for _, f := range features {
 		var additional guardduty.DetectorFeatureAdditionalConfigurationArray

@@ -6,7 +6,7 @@
 import { requireTrue, unknownSwitch } from "../lib/checks";
 import { HipaaPolicy, resourcePolicy, stackPolicy } from "../lib/hipaa";
 import { classificationOf, inputsOf, ofType, refersTo, refersToAnywhere } from "../lib/stack";
-import { ACCOUNT, DELIVERY, DYNAMODB, IAM, KINESIS, KMS, LOGGING, MESSAGING, S3 } from "../lib/tokens";
+import { ACCOUNT, DELIVERY, DYNAMODB, IAM, KINESIS, KMS, MESSAGING, S3 } from "../lib/tokens";
 import { readPath, UNKNOWN, unknownArray, unknownObject, unknownString } from "../lib/values";
 import { documentInputs } from "./accessControl";
 import { networkReferenceInputs } from "./transmissionSecurity";
@@ -280,6 +280,7 @@ interface ClassificationConfig {
     readonly allowedClassifications: readonly string[];
 }
 
+/** Types that store or carry PHI (or its audit trail) and so must say what they hold. */
 const classifiedTypes = [
     ...S3.bucket,
     ...KINESIS.videoStream,
@@ -287,28 +288,26 @@ const classifiedTypes = [
     ...MESSAGING.queue,
     ...MESSAGING.topic,
     ...DYNAMODB.table,
-    ...LOGGING.logGroup,
-    ...LOGGING.trail,
-    ...KMS.key,
 ];
 
 export const dataClassificationTag = resourcePolicy<ClassificationConfig>(
     {
         name: "data-classification-tag",
-        description: "Every data store, stream, queue, topic, log group, trail and key carries a data-classification tag (PHI, audit or logs), which the other policies key on.",
+        description:
+            "Every data store, video or data stream, queue and topic carries a data-classification tag (PHI, audit, logs or operations), which the other policies key on.",
         safeguard,
         sections: ["164.308(a)(1)(ii)(A)", "164.310(d)(1)"],
         anchors: [],
         referenceRows: [],
         components: ["PhiKey", "PhiBucket", "VideoStream", "AnomalyDetector", "AuditTrail", "SecureNetwork"],
-        remediation: "set tags {\"data-classification\": \"PHI\" | \"audit\" | \"logs\", \"managed-by\": \"mediguard\"} with literal values.",
+        remediation: "set tags {\"data-classification\": \"PHI\" | \"audit\" | \"logs\" | \"operations\", \"managed-by\": \"mediguard\"} with literal values.",
         enforcementLevel: "mandatory",
         config: {
             allowedClassifications: {
                 type: "array",
                 items: { type: "string" },
-                default: ["PHI", "audit", "logs"],
-                description: "Values the data-classification tag may take.",
+                default: ["PHI", "audit", "logs", "operations"],
+                description: "Values the data-classification tag may take (operations: platform-health resources that carry no PHI).",
             },
         },
     },

@@ -40,6 +40,7 @@ var regression = []catalogEntry{
 	{kind: KindInactivity, layout: "ward-wide", seed: 41, duration: 105 * time.Second},
 	{kind: KindTamperCovered, layout: "bed-right-near", seed: 43, duration: 40 * time.Second},
 	{kind: KindTamperCovered, layout: "ward-wide", seed: 47, duration: 40 * time.Second},
+	{kind: KindTamperCovered, layout: "corner-skewed", seed: 161, duration: 40 * time.Second},
 	{kind: KindTamperDefocused, layout: "bed-left-far", seed: 53, duration: 40 * time.Second},
 	{kind: KindTamperDefocused, layout: "corner-skewed", seed: 59, duration: 40 * time.Second},
 	{kind: KindTamperMoved, layout: "bed-left-far", seed: 61, duration: 40 * time.Second},

@@ -92,7 +92,7 @@ func (sc *scene) cameraConfig() cameraConfig {
 		},
 		Masks:          []polygon{polygon(l.tv.polygon(0.025)), polygon(l.window.polygon(0.03))},
 		PrivacyRegions: []polygon{polygon(l.board.polygon(0.015)), polygon(l.pillow().polygon(0.03))},
-		Inactivity:     inactivityBlock{After: fmt.Sprintf("%ds", int(sc.after.Seconds())), Zone: zoneBed},
+		Inactivity:     inactivityBlock{After: fmt.Sprintf("%ds", int(inactivityAfter.Seconds())), Zone: zoneBed},
 		OfflineAfter:   "60s",
 	}
 }

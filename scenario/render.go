@@ -162,17 +162,21 @@ func (sc *scene) drawCurtain(c *canvas, t float64) {
 	})
 }
 
-// drawCover paints a hand or cloth over the lens sliding in from the left:
-// dark, out of focus and nearly uniform once complete.
+// drawCover paints a hand or cloth over the lens sliding in from one side:
+// out of focus and nearly uniform once complete.
 func (sc *scene) drawCover(c *canvas, level float64) {
 	edge := level * float64(c.w) * 1.05
 	for y := range c.h {
 		for x := range c.w {
-			if float64(x) > edge {
-				break
+			dist := float64(x)
+			if sc.coverFromRight {
+				dist = float64(c.w - 1 - x)
+			}
+			if dist > edge {
+				continue
 			}
 			v := 1 + 0.08*math.Sin(float64(x)*0.03+float64(y)*0.02)
-			c.set(x, y, rgb{34, 27, 24}.scale(v))
+			c.set(x, y, sc.coverColor.scale(v))
 		}
 	}
 }

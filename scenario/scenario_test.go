@@ -441,17 +441,19 @@ func TestCameraEffectsShowInThePixels(t *testing.T) {
 		s.FPS = 2
 		catalog[s.Name] = s
 	}
-	t.Run("covered frames are dark and uniform", func(t *testing.T) {
+	t.Run("covered frames are uniform", func(t *testing.T) {
 		t.Parallel()
-		frames, tr := framesOf(t, catalog["tamper-covered-01"])
-		e := tr.Events[0]
-		for i := frameIndex(tr, e.Start); i < frameIndex(tr, e.End); i++ {
-			if mean, std, _ := lumaStats(t, frames[i]); mean > 60 || std > 12 {
-				t.Fatalf("covered frame %d: mean %.1f std %.1f, want dark (<= 60) and uniform (std <= 12)", i+1, mean, std)
+		for _, name := range []string{"tamper-covered-01", "tamper-covered-02", "tamper-covered-03"} {
+			frames, tr := framesOf(t, catalog[name])
+			e := tr.Events[0]
+			for i := frameIndex(tr, e.Start); i < frameIndex(tr, e.End); i++ {
+				if _, std, edges := lumaStats(t, frames[i]); std > 12 || edges > 6 {
+					t.Fatalf("%s: covered frame %d: std %.1f edge energy %.1f, want uniform (std <= 12, edges <= 6)", name, i+1, std, edges)
+				}
 			}
-		}
-		if mean, std, _ := lumaStats(t, frames[frameIndex(tr, e.Start)-3]); mean < 80 || std < 20 {
-			t.Errorf("frame before covering: mean %.1f std %.1f, want an ordinary scene", mean, std)
+			if _, std, _ := lumaStats(t, frames[frameIndex(tr, e.Start)-3]); std < 20 {
+				t.Errorf("%s: frame before covering: std %.1f, want an ordinary scene", name, std)
+			}
 		}
 	})
 	t.Run("lights off drops the global brightness", func(t *testing.T) {

@@ -58,16 +58,19 @@ type scene struct {
 	tv      bool    // TV flickering
 	curtain float64 // curtain sway amplitude (0 = still)
 	cover   effect
-	blur    effect
-	bump    effect
-	bumpA   float64 // bump rotation (radians)
-	bumpDX  float64 // bump shift, fraction of width
-	bumpDY  float64 // bump shift, fraction of height
-	noise   float64 // sensor noise standard deviation (levels)
-	quality int     // JPEG quality
-	palette palette
-	tags    []string
-	after   time.Duration // inactivity.after in the camera configuration
+	// coverColor is what covers the lens; coverFromRight is the side it
+	// slides in from.
+	coverColor     rgb
+	coverFromRight bool
+	blur           effect
+	bump           effect
+	bumpA          float64 // bump rotation (radians)
+	bumpDX         float64 // bump shift, fraction of width
+	bumpDY         float64 // bump shift, fraction of height
+	noise          float64 // sensor noise standard deviation (levels)
+	quality        int     // JPEG quality
+	palette        palette
+	tags           []string
 }
 
 type patientRisk struct {
@@ -101,7 +104,6 @@ func newScene(s Spec) (*scene, error) {
 		noise:   2.0,
 		quality: 60 + rng.IntN(31),
 		palette: newPalette(rng),
-		after:   inactivityAfter,
 	}
 	sc.actors = []*actor{newActor(rolePatient, rng)}
 	sc.lights = []lightKey{{t: 0, gain: 0.95 + 0.1*rng.Float64()}}
@@ -395,7 +397,7 @@ func scriptInactivity(sc *scene) {
 	p.to(t, ly, easeLinear)
 	p.to(t+0.8, moved, easeSmooth)
 	p.to(t+sc.uniform(1.5, 2.5), moved, easeLinear) // and stays in the new position
-	wake := sc.uniform(t+sc.after.Seconds()+12, sc.duration()-6)
+	wake := sc.uniform(t+inactivityAfter.Seconds()+12, sc.duration()-6)
 	p.to(wake, moved, easeLinear)
 	p.to(wake+1.2, ly, easeSmooth)
 	sc.bedRest(p.lastTime(), sc.duration(), 3, 6)
@@ -426,6 +428,11 @@ func scriptCovered(sc *scene) {
 		off = t + sc.uniform(8, math.Max(9, sc.duration()-t-6))
 	}
 	sc.cover = effect{from: t, full: t + 0.4, off: off}
+	// A hand over the lens is dark; a towel or paper lit by the room is
+	// bright; either way the frame goes nearly uniform.
+	covers := []rgb{{34, 27, 24}, {96, 70, 58}, {205, 203, 196}}
+	sc.coverColor = covers[sc.rng.IntN(len(covers))]
+	sc.coverFromRight = sc.rng.IntN(2) == 0
 	sc.tag("covered")
 }
 

@@ -131,7 +131,7 @@ func (tr *truthTracker) observe(i int, ts time.Time, t float64, states []actorSt
 		} else if tr.wasInBed && sc.risk.BedExit {
 			active = append(active, episodeKey{detection.EventBedExit, ""})
 		}
-		if inBed && ts.Sub(tr.moved) >= sc.after {
+		if inBed && ts.Sub(tr.moved) >= inactivityAfter {
 			active = append(active, episodeKey{detection.EventInactivity, zoneBed})
 		}
 	}

@@ -7,8 +7,8 @@ import (
 )
 
 // Write prints the verdict the way `pulumi preview --policy-pack` prints policy violations:
-// level, pack and version, policy, the resource (type: name), then the description and the
-// message, followed by a one-line summary.
+// level, pack and version, policy, the resource (type: name), then the message (which
+// @pulumi/policy starts with the policy's description), followed by a one-line summary.
 func (r Result) Write(w io.Writer) error {
 	var b strings.Builder
 	if len(r.Violations) > 0 {
@@ -20,7 +20,6 @@ func (r Result) Write(w io.Writer) error {
 			resource = v.Type + ": " + v.Name
 		}
 		fmt.Fprintf(&b, "    [%s]  %s v%s  %s (%s)\n", v.Level, v.Pack, v.PackVersion, v.Policy, resource)
-		fmt.Fprintf(&b, "    %s\n", v.Description)
 		for _, line := range strings.Split(strings.TrimSpace(v.Message), "\n") {
 			fmt.Fprintf(&b, "    %s\n", line)
 		}

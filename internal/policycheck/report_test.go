@@ -9,8 +9,8 @@ import (
 func TestResultWriteFormatsLikePulumiPreview(t *testing.T) {
 	t.Parallel()
 	res := Result{Stack: "prod", Resources: 3, Violations: []Violation{
-		{Pack: "mediguard-hipaa", PackVersion: "0.1.0", Policy: "vpc-flow-logs-enabled", Description: "Every VPC has a flow log.", Level: "mandatory", Message: "VPC net has no flow log attached.", Type: "aws:ec2/vpc:Vpc", Name: "net"},
-		{Pack: "mediguard-hipaa", PackVersion: "0.1.0", Policy: "iam-no-inline-policies", Description: "Managed policies.", Level: "advisory", Message: "x is inline."},
+		{Pack: "mediguard-hipaa", PackVersion: "0.1.0", Policy: "vpc-flow-logs-enabled", Description: "Every VPC has a flow log.", Level: "mandatory", Message: "Every VPC has a flow log.\nVPC net has no flow log attached.", Type: "aws:ec2/vpc:Vpc", Name: "net"},
+		{Pack: "mediguard-hipaa", PackVersion: "0.1.0", Policy: "iam-no-inline-policies", Description: "Managed policies.", Level: "advisory", Message: "Managed policies.\nx is inline."},
 	}}
 	var b strings.Builder
 	if err := res.Write(&b); err != nil {

@@ -9,6 +9,17 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 )
 
+// referenceLogger is a FrameSink that logs each accepted frame's reference
+// (never its contents); the function's sink is the Pipeline.
+type referenceLogger struct{ logger *slog.Logger }
+
+func (s referenceLogger) AcceptFrame(ctx context.Context, f FrameRef) error {
+	s.logger.InfoContext(ctx, "frame accepted",
+		"message_id", f.MessageID, "bucket", f.Bucket, "key", f.Key, "size", f.Size,
+		"sequencer", f.Sequencer, "event_time", f.EventTime, "stream", f.StreamName, "captured_at", f.CapturedAt)
+	return nil
+}
+
 // Example shows one SQS batch with a KVS frame notification and a malformed
 // message: the frame reaches the sink, the malformed message is logged by ID
 // and acknowledged, and nothing is retried.
@@ -22,7 +33,7 @@ func Example() {
 			return a
 		},
 	}))
-	handler, err := NewHandler(Config{FramesBucket: "mediguard-dev-frames", KeyPrefix: "frames/"}, LogSink{Logger: logger}, logger)
+	handler, err := NewHandler(Config{FramesBucket: "mediguard-dev-frames", KeyPrefix: "frames/"}, referenceLogger{logger: logger}, logger)
 	if err != nil {
 		fmt.Println(err)
 		return

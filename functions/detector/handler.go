@@ -88,7 +88,7 @@ func (c Config) withDefaults() Config {
 }
 
 // FrameRef identifies one frame object KVS image generation wrote. It carries
-// no pixels: the object is read (by a later issue's sink) only when processed.
+// no pixels: the object is read by the sink (the Pipeline) only when processed.
 type FrameRef struct {
 	MessageID  string    // the SQS message that carried the notification
 	Bucket     string    // the frames bucket
@@ -287,18 +287,4 @@ func (h *Handler) frameFromRecord(messageID string, r events.S3EventRecord) (Fra
 		StreamName: key.StreamName,
 		CapturedAt: key.CapturedAt,
 	}, nil
-}
-
-// LogSink records accepted frames as structured log lines. It is the sink
-// until the detection sink of a later issue replaces it.
-type LogSink struct {
-	Logger *slog.Logger
-}
-
-// AcceptFrame logs the frame reference (never its contents).
-func (s LogSink) AcceptFrame(ctx context.Context, f FrameRef) error {
-	s.Logger.InfoContext(ctx, "frame accepted",
-		"message_id", f.MessageID, "bucket", f.Bucket, "key", f.Key, "size", f.Size,
-		"sequencer", f.Sequencer, "event_time", f.EventTime, "stream", f.StreamName, "captured_at", f.CapturedAt)
-	return nil
 }

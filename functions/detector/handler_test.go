@@ -238,25 +238,6 @@ func TestLogsCarryNoBodyContent(t *testing.T) {
 	}
 }
 
-func TestLogSinkLogsReferenceOnly(t *testing.T) {
-	t.Parallel()
-	var logs bytes.Buffer
-	sink := LogSink{Logger: slog.New(slog.NewJSONHandler(&logs, nil))}
-	frame := FrameRef{MessageID: "m-1", Bucket: testBucket, Key: "frames/k.jpg", Size: 10, Sequencer: "0A", StreamName: "cam-301"}
-	if err := sink.AcceptFrame(context.Background(), frame); err != nil {
-		t.Fatal(err)
-	}
-	lines := logLines(t, &logs)
-	if len(lines) != 1 {
-		t.Fatalf("%d log lines, want 1", len(lines))
-	}
-	for field, want := range map[string]any{"msg": "frame accepted", "message_id": "m-1", "key": "frames/k.jpg", "stream": "cam-301", "size": float64(10)} {
-		if lines[0][field] != want {
-			t.Errorf("log field %s = %v, want %v", field, lines[0][field], want)
-		}
-	}
-}
-
 func TestConfigFromEnv(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -49,9 +49,30 @@ test-go:
 test-policypack:
 	@if [ -f policypack/package.json ]; then cd policypack && $(NPM) test; fi
 
-## demo: the main job offline: synthesise both stacks under mocks and print what they would create.
-demo:
-	$(GO) run ./cmd/mediguard synth --stack dev
+## demo: the main job on the embedded default, no AWS account and no Pulumi CLI:
+##   1. render four synthetic patient rooms (a fall, a bed exit, a covered camera, lights switching)
+##   2. watch all four at once with the detection engine: alerts as JSON lines, encrypted
+##      privacy-masked evidence, a hash-chained audit log, then verify the chain
+##   3. synthesise the dev stack of the Pulumi program under mocks and print what it would create
+##   4. check the prod stack against the HIPAA policy pack, as `pulumi preview --policy-pack` would
+DEMO_SCENARIOS ?= fall-01 bed-exit-01 tamper-covered-01 lights-01
+MEDIGUARD := $(DEMO_DIR)/mediguard
+
+demo: deps
+	@rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR) && chmod 700 $(DEMO_DIR)
+	$(GO) build -o $(MEDIGUARD) ./cmd/mediguard
+	@echo "== 1. synthetic patient rooms"
+	$(MEDIGUARD) scenario render --out $(DEMO_DIR)/rooms $(addprefix --name ,$(DEMO_SCENARIOS))
+	@umask 077 && head -c 32 /dev/urandom | base64 > $(DEMO_DIR)/evidence.key
+	@echo "== 2. local monitoring: alerts (JSON lines), encrypted evidence, audit chain"
+	$(MEDIGUARD) watch $(foreach s,$(DEMO_SCENARIOS),--camera $(DEMO_DIR)/rooms/$(s)) \
+		--evidence-dir $(DEMO_DIR)/evidence --evidence-key-file $(DEMO_DIR)/evidence.key \
+		--audit-log $(DEMO_DIR)/audit.jsonl
+	$(MEDIGUARD) audit verify $(DEMO_DIR)/audit.jsonl
+	@echo "== 3. the Pulumi program, dev stack, offline"
+	$(MEDIGUARD) synth --stack dev
+	@echo "== 4. the prod stack against the HIPAA policy pack"
+	$(MEDIGUARD) check --stack prod
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -33,9 +33,13 @@ const (
 	CameraIDTag    = "camera-id"
 	WardCodeTag    = "ward-code"
 	RoomCodeTag    = "room-code"
+	// DataClassificationTag marks the stream as holding PHI (patient video);
+	// the HIPAA policy pack keys its encryption and retention rules on it.
+	DataClassificationTag = "data-classification"
+	DataClassificationPHI = "PHI"
 )
 
-var reservedTags = []string{ManagedByTag, CameraIDTag, WardCodeTag, RoomCodeTag}
+var reservedTags = []string{ManagedByTag, CameraIDTag, WardCodeTag, RoomCodeTag, DataClassificationTag}
 
 var (
 	// codePattern is what a camera, ward or room code may look like: a short
@@ -224,5 +228,6 @@ func (c streamConfig) childTags() pulumi.StringMap {
 	tags[WardCodeTag] = pulumi.String(c.wardCode)
 	tags[RoomCodeTag] = pulumi.String(c.roomCode)
 	tags[ManagedByTag] = pulumi.String(ManagedByValue)
+	tags[DataClassificationTag] = pulumi.String(DataClassificationPHI)
 	return tags
 }

@@ -155,6 +155,7 @@ func TestVideoStreamStream(t *testing.T) {
 			tags := res.Inputs["tags"].ObjectValue()
 			want := map[string]string{
 				CameraIDTag: "cam-0412", WardCodeTag: "ICU-2", RoomCodeTag: "R-204", ManagedByTag: ManagedByValue, "environment": "test",
+				DataClassificationTag: DataClassificationPHI,
 			}
 			got := map[string]string{}
 			for k, v := range tags {

@@ -13,8 +13,9 @@ import (
 
 // Render draws every frame of spec, calling emit with the 1-based frame
 // index, its capture time and the JPEG bytes, and returns the ground truth.
-// A nil emit computes the truth without drawing (fast). An error from emit
-// stops rendering and is returned wrapped.
+// emit may keep the slice it receives. A nil emit computes the truth
+// without drawing (fast). An error from emit stops rendering and is
+// returned wrapped.
 func Render(spec Spec, emit func(index int, ts time.Time, jpeg []byte) error) (Truth, error) {
 	s, err := spec.Normalize()
 	if err != nil {
@@ -57,7 +58,9 @@ func Render(spec Spec, emit func(index int, ts time.Time, jpeg []byte) error) (T
 		if err := jpeg.Encode(&buf, frame.img, &jpeg.Options{Quality: sc.quality}); err != nil {
 			return Truth{}, fmt.Errorf("scenario %s: encode frame %d: %w", s.Name, i, err)
 		}
-		if err := emit(i, ts, buf.Bytes()); err != nil {
+		// Each frame gets its own slice: callers may keep frames (evidence,
+		// pipelines) past the call.
+		if err := emit(i, ts, bytes.Clone(buf.Bytes())); err != nil {
 			return Truth{}, fmt.Errorf("scenario %s: frame %d: %w", s.Name, i, err)
 		}
 	}
@@ -85,7 +88,7 @@ func (sc *scene) drawFrame(c, bg *canvas, t float64, states []actorState, noise 
 			order = append(order, k)
 		}
 	}
-	boxes := make(map[int]box, len(order))
+	boxes := make([]box, len(states))
 	for _, k := range order {
 		boxes[k] = states[k].fig.box(sc.actors[k].clothes)
 	}

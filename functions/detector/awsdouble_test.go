@@ -62,6 +62,9 @@ type awsDouble struct {
 	lockedBuckets    map[string]bool
 	publishAttempts  int
 	s3, dynamo, snsS *httptest.Server
+	// handlers serve each service by name ("s3", "dynamodb", "sns"), for
+	// the proxy a separately running function process talks through.
+	handlers map[string]http.Handler
 }
 
 type publishedMessage struct {
@@ -84,9 +87,14 @@ func newAWSDouble(t testing.TB, lockedBuckets ...string) *awsDouble {
 	for _, b := range lockedBuckets {
 		d.lockedBuckets[b] = true
 	}
-	d.s3 = httptest.NewServer(d.signed("s3", d.serveS3))
-	d.dynamo = httptest.NewServer(d.signed("dynamodb", d.serveDynamoDB))
-	d.snsS = httptest.NewServer(d.signed("sns", d.serveSNS))
+	d.handlers = map[string]http.Handler{
+		"s3":       d.signed("s3", d.serveS3),
+		"dynamodb": d.signed("dynamodb", d.serveDynamoDB),
+		"sns":      d.signed("sns", d.serveSNS),
+	}
+	d.s3 = httptest.NewServer(d.handlers["s3"])
+	d.dynamo = httptest.NewServer(d.handlers["dynamodb"])
+	d.snsS = httptest.NewServer(d.handlers["sns"])
 	t.Cleanup(func() {
 		d.s3.Close()
 		d.dynamo.Close()

@@ -155,7 +155,7 @@ func TestScenarioAlertsOncePerEpisodeAndCarriesNoPHI(t *testing.T) {
 	}
 }
 
-func mustCameraID(t *testing.T, configYAML []byte) string {
+func mustCameraID(t testing.TB, configYAML []byte) string {
 	t.Helper()
 	cfg, err := detection.ParseCameraConfig(configYAML)
 	if err != nil {

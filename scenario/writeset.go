@@ -2,11 +2,15 @@ package scenario
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // Output formats of WriteSet.
@@ -23,7 +27,8 @@ const (
 //	<dir>/<name>/stream.mjpeg                  (format "mjpeg")
 //
 // Specs are all validated before anything is written, so a bad spec loses
-// nothing. A scenario directory that already exists is replaced.
+// nothing. A scenario directory that already exists is replaced. Scenarios
+// render in parallel, one per core.
 func WriteSet(dir string, specs []Spec, format string) error {
 	if format != FormatJPEG && format != FormatMJPEG {
 		return fmt.Errorf("write scenario set %s: unknown format %q (jpeg or mjpeg)", dir, format)
@@ -39,17 +44,21 @@ func WriteSet(dir string, specs []Spec, format string) error {
 		}
 		seen[n.Name] = true
 	}
+	// Scenarios are independent: render them on every core. The first
+	// failure cancels the renders still running.
+	g, ctx := errgroup.WithContext(context.Background())
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, s := range specs {
-		if err := writeScenario(filepath.Join(dir, s.Name), s, format); err != nil {
-			return err
-		}
+		g.Go(func() error {
+			return writeScenario(ctx, filepath.Join(dir, s.Name), s, format)
+		})
 	}
-	return nil
+	return g.Wait()
 }
 
 // writeScenario renders one scenario into a temporary sibling directory and
 // renames it into place, so a failed render never leaves a half set behind.
-func writeScenario(target string, s Spec, format string) error {
+func writeScenario(ctx context.Context, target string, s Spec, format string) error {
 	parent := filepath.Dir(target)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return fmt.Errorf("write scenario %s: %w", s.Name, err)
@@ -59,7 +68,7 @@ func writeScenario(target string, s Spec, format string) error {
 		return fmt.Errorf("write scenario %s: %w", s.Name, err)
 	}
 	defer os.RemoveAll(tmp)
-	truth, err := renderInto(tmp, s, format)
+	truth, err := renderInto(ctx, tmp, s, format)
 	if err != nil {
 		return err
 	}
@@ -82,7 +91,9 @@ func writeScenario(target string, s Spec, format string) error {
 	return nil
 }
 
-func renderInto(dir string, s Spec, format string) (Truth, error) {
+// renderInto renders the frames of s into dir; it stops at the next frame
+// once ctx is cancelled.
+func renderInto(ctx context.Context, dir string, s Spec, format string) (Truth, error) {
 	if format == FormatMJPEG {
 		f, err := os.Create(filepath.Join(dir, "stream.mjpeg"))
 		if err != nil {
@@ -90,6 +101,9 @@ func renderInto(dir string, s Spec, format string) (Truth, error) {
 		}
 		w := bufio.NewWriterSize(f, 1<<20)
 		truth, err := Render(s, func(_ int, _ time.Time, jpeg []byte) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			_, err := w.Write(jpeg)
 			return err
 		})
@@ -106,6 +120,9 @@ func renderInto(dir string, s Spec, format string) (Truth, error) {
 		return Truth{}, fmt.Errorf("write scenario %s: %w", s.Name, err)
 	}
 	return Render(s, func(i int, _ time.Time, jpeg []byte) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		return os.WriteFile(filepath.Join(frames, FrameFileName(i)), jpeg, 0o644)
 	})
 }

@@ -154,11 +154,11 @@ func (sc *scene) drawTV(c *canvas, t float64) {
 func (sc *scene) drawCurtain(c *canvas, t float64) {
 	r := sc.lay.window
 	a := sc.curtain
-	cover := 0.5 + a*(0.18*math.Sin(2*math.Pi*t/3.1)+0.07*math.Sin(2*math.Pi*t/1.3))
+	cover := 0.55 + a*(0.3*math.Sin(2*math.Pi*t/3.1)+0.1*math.Sin(2*math.Pi*t/1.3))
 	edge := r.X0 - 0.01 + (r.X1-r.X0+0.02)*cover
 	bottom := r.Y1 + 0.03
 	col := rgb{170, 110, 100}
-	pts := []vec{c.px(Point{r.X0 - 0.015, r.Y0 - 0.015}), c.px(Point{edge, r.Y0 - 0.015}), c.px(Point{edge + a*0.015*math.Sin(t*2.2), bottom}), c.px(Point{r.X0 - 0.015, bottom})}
+	pts := []vec{c.px(Point{r.X0 - 0.015, r.Y0 - 0.015}), c.px(Point{edge, r.Y0 - 0.015}), c.px(Point{edge + a*0.03*math.Sin(t*2.2), bottom}), c.px(Point{r.X0 - 0.015, bottom})}
 	phase := a * t * 3
 	c.shadePolygon(pts, func(x, _ int) rgb {
 		return col.scale(0.85 + 0.2*math.Sin(float64(x)*0.6+phase))

@@ -3,6 +3,7 @@ package detection
 import (
 	"bytes"
 	"errors"
+	"image"
 	"image/jpeg"
 	"os"
 	"path/filepath"
@@ -288,5 +289,38 @@ func TestRedactJPEG(t *testing.T) {
 	}
 	if _, err := RedactJPEG(frame, nil, imageguard.Limits{MaxBytes: 10}); !errors.Is(err, imageguard.ErrTooLarge) {
 		t.Errorf("limits not applied: %v", err)
+	}
+}
+
+// TestFrameSizes feeds one detector frames of several sizes in turn (the
+// camera reconfigured mid-stream): each size restarts the view models, and
+// the state stays within MaxStateBytes for every size the guard accepts.
+func TestFrameSizes(t *testing.T) {
+	t.Parallel()
+	d := newTestDetector(t, testConfig)
+	i := 0
+	for _, size := range []struct{ w, h int }{{320, 240}, {1920, 1080}, {240, 320}, {64, 1920}, {17, 9}, {640, 480}} {
+		img := image.NewGray(image.Rect(0, 0, size.w, size.h))
+		for p := range img.Pix {
+			img.Pix[p] = uint8(p * 7)
+		}
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, img, nil); err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			if _, err := d.Process(Frame{Ref: "sized.jpg", Timestamp: frameTime(nightStart, i), JPEG: buf.Bytes()}); err != nil {
+				t.Fatalf("%dx%d: %v", size.w, size.h, err)
+			}
+			i++
+		}
+		state, err := d.MarshalState()
+		if err != nil {
+			t.Fatalf("%dx%d: %v", size.w, size.h, err)
+		}
+		cfg, _ := ParseCameraConfig([]byte(testConfig))
+		if _, err := RestoreDetector(cfg, state); err != nil {
+			t.Errorf("%dx%d: restore: %v", size.w, size.h, err)
+		}
 	}
 }

@@ -5,12 +5,12 @@ import (
 	"image/color"
 )
 
-// analysisWidth is the widest luma grid the pipeline analyses. Frames are
-// reduced by an integer box factor so that their width does not exceed it:
-// 320x240 -> 160x120, 640x480 -> 160x120, 1920x1080 -> 160x90. Box
-// averaging (rather than nearest sampling) also suppresses sensor noise and
-// JPEG block artefacts.
-const analysisWidth = 160
+// analysisSide is the longest side of the luma grid the pipeline analyses.
+// Frames are reduced by an integer box factor so that neither side exceeds
+// it: 320x240 -> 160x120, 640x480 -> 160x120, 1920x1080 -> 160x90, a
+// portrait 240x320 -> 120x160. Box averaging (rather than nearest sampling)
+// also suppresses sensor noise and JPEG block artefacts.
+const analysisSide = 160
 
 // lumaGrid is a downscaled 8-bit luma image in row-major order.
 type lumaGrid struct {
@@ -18,13 +18,10 @@ type lumaGrid struct {
 	Pix  []uint8
 }
 
-// boxFactor is the integer reduction that brings width to <= analysisWidth.
-func boxFactor(width int) int {
-	f := (width + analysisWidth - 1) / analysisWidth
-	if f < 1 {
-		f = 1
-	}
-	return f
+// boxFactor is the integer reduction that brings both sides to <= analysisSide.
+func boxFactor(width, height int) int {
+	side := max(width, height)
+	return max(1, (side+analysisSide-1)/analysisSide)
 }
 
 // extractLuma reduces the luma plane of img into g, reusing g.Pix and sums
@@ -33,7 +30,7 @@ func boxFactor(width int) int {
 // colour model.
 func extractLuma(img image.Image, g *lumaGrid, sums *[]uint32) {
 	b := img.Bounds()
-	f := boxFactor(b.Dx())
+	f := boxFactor(b.Dx(), b.Dy())
 	g.W, g.H = b.Dx()/f, b.Dy()/f
 	if g.W < 1 {
 		g.W = 1

@@ -115,7 +115,7 @@ func (w *wireState) check(cfg CameraConfig) error {
 		return nil
 	}
 	thumbCells := thumbW * thumbH
-	if s.W <= 0 || s.H <= 0 || s.W > analysisWidth || s.W*s.H > analysisWidth*analysisWidth ||
+	if s.W <= 0 || s.H <= 0 || s.W > analysisSide || s.H > analysisSide ||
 		len(w.Background) != 2*s.W*s.H || len(s.Ref) != thumbCells || len(s.Prev) != thumbCells {
 		return errors.New("state has inconsistent image dimensions")
 	}

@@ -44,3 +44,53 @@ func TestExposeNoiseIsZeroMeanWithTheRequestedSpread(t *testing.T) {
 		t.Errorf("noise mean %.2f sd %.2f, want 0 and 4", mean, math.Sqrt(variance))
 	}
 }
+
+func TestTVAndCurtainChangeOnlyInsideTheirMasks(t *testing.T) {
+	t.Parallel()
+	for _, name := range LayoutNames() {
+		spec := NewSpec("masks", KindTVFlicker, 1)
+		spec.Layout = name
+		n, err := spec.Normalize()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc, err := newScene(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc.curtain = 1
+		masks := sc.cameraConfig().Masks
+		frames := make([]*canvas, 0, 8)
+		for i := range 8 {
+			c := newCanvas(n.Width, n.Height)
+			sc.drawTV(c, float64(i)*0.45)
+			sc.drawCurtain(c, float64(i)*0.45)
+			frames = append(frames, c)
+		}
+		changed := 0
+		for y := range n.Height {
+			for x := range n.Width {
+				i := y*frames[0].img.Stride + x*4
+				same := true
+				for _, f := range frames[1:] {
+					same = same && f.img.Pix[i] == frames[0].img.Pix[i] && f.img.Pix[i+1] == frames[0].img.Pix[i+1] && f.img.Pix[i+2] == frames[0].img.Pix[i+2]
+				}
+				if same {
+					continue
+				}
+				changed++
+				p := Point{(float64(x) + 0.5) / float64(n.Width), (float64(y) + 0.5) / float64(n.Height)}
+				inside := false
+				for _, m := range masks {
+					inside = inside || pointInPolygon(p, m)
+				}
+				if !inside {
+					t.Fatalf("%s: pixel (%d,%d) changes outside every mask", name, x, y)
+				}
+			}
+		}
+		if changed < 200 {
+			t.Errorf("%s: only %d pixels change, want a visible TV and curtain", name, changed)
+		}
+	}
+}

@@ -766,3 +766,32 @@ func TestAutoExposureDriftsAfterALightSwitch(t *testing.T) {
 		t.Errorf("3 s after the switch the exposure is %.3f, want it to drift up to %.3f", settled, want)
 	}
 }
+
+func TestPrivacyRegionsCoverFaceInBedAndWhiteboard(t *testing.T) {
+	t.Parallel()
+	for _, name := range LayoutNames() {
+		spec := NewSpec("privacy", KindInactivity, 1)
+		spec.Layout = name
+		sc, err := newScene(mustNormalize(t, spec))
+		if err != nil {
+			t.Fatal(err)
+		}
+		regions := sc.cameraConfig().PrivacyRegions
+		covered := func(p Point) bool {
+			for _, r := range regions {
+				if pointInPolygon(p, r) {
+					return true
+				}
+			}
+			return false
+		}
+		head := sc.lying().figure(0, spec.Width, spec.Height).j[jHead]
+		if !covered(Point{head.X / float64(spec.Width), head.Y / float64(spec.Height)}) {
+			t.Errorf("%s: the face of the patient lying in bed is outside every privacy region", name)
+		}
+		b := sc.lay.board
+		if !covered(Point{(b.X0 + b.X1) / 2, (b.Y0 + b.Y1) / 2}) {
+			t.Errorf("%s: the whiteboard is outside every privacy region", name)
+		}
+	}
+}

@@ -175,7 +175,8 @@ func openPolicy(actions string) resource.PropertyValue {
 }
 
 // TestBrokenVariantsAreBlocked breaks the real prod program one way at a time and expects the
-// named mandatory policy to block it. The platform's own config validation refuses every
+// named mandatory policy to block it, with the inputs as recorded and as a first preview sends
+// them (values from other resources unknown). The platform's own config validation refuses every
 // non-compliant setting it knows (a COMPLIANCE lock in prod, six-year logs, 24h of video), so
 // the variants edit what the program registered before it is sent to the pack.
 func TestBrokenVariantsAreBlocked(t *testing.T) {
@@ -252,18 +253,27 @@ func TestBrokenVariantsAreBlocked(t *testing.T) {
 		}, policy: "sqs-dlq-configured", resource: "detector-frames"},
 	}
 	for _, v := range variants {
-		t.Run(v.name, func(t *testing.T) {
-			s := prod
-			s.Resources = v.resources()
-			res := check(t, pack, s)
-			var found []string
-			for _, m := range res.Mandatory() {
-				if m.Policy == v.policy && m.Name == v.resource {
-					return
-				}
-				found = append(found, m.Policy+" on "+m.Name)
+		for _, preview := range []bool{false, true} {
+			name := v.name
+			if preview {
+				name += " (first preview)"
 			}
-			t.Errorf("no mandatory %s violation on %s; mandatory findings: %v", v.policy, v.resource, found)
-		})
+			t.Run(name, func(t *testing.T) {
+				s := prod
+				s.Resources = v.resources()
+				if preview {
+					s.Resources = firstPreview(s.Resources)
+				}
+				res := check(t, pack, s)
+				var found []string
+				for _, m := range res.Mandatory() {
+					if m.Policy == v.policy && m.Name == v.resource {
+						return
+					}
+					found = append(found, m.Policy+" on "+m.Name)
+				}
+				t.Errorf("no mandatory %s violation on %s; mandatory findings: %v", v.policy, v.resource, found)
+			})
+		}
 	}
 }

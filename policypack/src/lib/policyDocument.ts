@@ -122,7 +122,7 @@ export function isConditioned(s: Statement): boolean {
 }
 
 /** True when pattern (an IAM action with * and ? wildcards) matches action, case-insensitively. */
-export function actionMatches(pattern: string, action: string): boolean {
+function actionMatches(pattern: string, action: string): boolean {
     const re = new RegExp(
         "^" +
             pattern

@@ -69,9 +69,6 @@ export function dependenciesOf(r: PolicyResource, prop: string, tokens: readonly
     return (r.propertyDependencies[prop] ?? []).filter((d) => tokens.includes(d.type));
 }
 
-/** Classification tag values the platform uses. */
-export type Classification = "PHI" | "audit" | "logs";
-
 /** The data-classification tag: its value, UNKNOWN when computed, undefined when missing. */
 export function classificationOf(inputs: Inputs): string | typeof UNKNOWN | undefined {
     const tags = inputs.map("tags");

@@ -40,7 +40,7 @@ export type Read = Plain | Unknown | undefined;
 const proxyTargetKey = "__getSpecialProxyTarget";
 
 /** Returns the plain object behind @pulumi/policy's unknown-checking proxy (or the object itself). */
-export function unwrapProps(props: Record<string, unknown>): Record<string, unknown> {
+function unwrapProps(props: Record<string, unknown>): Record<string, unknown> {
     const target: unknown = props[proxyTargetKey];
     if (target !== undefined && target !== null && typeof target === "object") {
         return target as Record<string, unknown>;
@@ -60,11 +60,6 @@ function normalise(value: unknown): Read {
         return UNKNOWN;
     }
     return value as Plain;
-}
-
-/** True when v is neither absent nor unknown. */
-export function isKnown(v: Read): v is Plain {
-    return v !== undefined && v !== UNKNOWN;
 }
 
 /**

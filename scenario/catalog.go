@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -70,9 +71,10 @@ var regression = []catalogEntry{
 func Catalog() []Spec { return CatalogSeeds(1) }
 
 // CatalogSeeds returns the regression set rendered with n seeds per entry
-// (n >= 1): variant 1 is Catalog(), further variants shift every seed, so
-// positions, people, timing and noise differ while the situations repeat.
-// Names are <kind>-<nn> for variant 1 and <kind>-<nn>-s<v> after it.
+// (n >= 1): variant 1 is Catalog(), further variants shift every seed and
+// move each entry to the next room layout, so rooms, positions, people,
+// timing and noise differ while the situations repeat. Names are
+// <kind>-<nn> for variant 1 and <kind>-<nn>-s<v> after it.
 func CatalogSeeds(n int) []Spec {
 	n = max(1, n)
 	specs := make([]Spec, 0, n*len(regression))
@@ -85,7 +87,7 @@ func CatalogSeeds(n int) []Spec {
 				name = fmt.Sprintf("%s-s%d", name, v)
 			}
 			s := Spec{
-				Name: name, Kind: e.kind, Seed: e.seed + int64(v-1)*1000, Layout: e.layout,
+				Name: name, Kind: e.kind, Seed: e.seed + int64(v-1)*1000, Layout: rotateLayout(e.layout, v-1),
 				FPS: DefaultFPS, Width: DefaultWidth, Height: DefaultHeight, Duration: e.duration, TimeZone: e.timeZone,
 			}
 			if e.width > 0 {
@@ -105,4 +107,11 @@ func CatalogSeeds(n int) []Spec {
 		}
 	}
 	return specs
+}
+
+// rotateLayout returns the layout k places after name in LayoutNames order.
+func rotateLayout(name string, k int) string {
+	names := LayoutNames()
+	i := slices.Index(names, name)
+	return names[(i+k)%len(names)]
 }

@@ -133,6 +133,29 @@ var catalogTruths = sync.OnceValues(func() ([]Truth, error) {
 	return out, nil
 })
 
+// variantTruths holds the truth of further seeded variants (other rooms,
+// positions and timing), so the checks cover more than the fixed catalog.
+var variantTruths = sync.OnceValues(func() ([]Truth, error) {
+	var out []Truth
+	for _, s := range CatalogSeeds(6)[len(regression):] {
+		tr, err := Render(s, nil)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, tr)
+	}
+	return out, nil
+})
+
+func mustVariantTruths(t *testing.T) []Truth {
+	t.Helper()
+	truths, err := variantTruths()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return truths
+}
+
 func mustCatalogTruths(t *testing.T) []Truth {
 	t.Helper()
 	truths, err := catalogTruths()
@@ -285,7 +308,7 @@ func frameIndex(tr Truth, ts time.Time) int {
 
 func TestTruthAgreesWithDrawnGeometry(t *testing.T) {
 	t.Parallel()
-	for _, tr := range mustCatalogTruths(t) {
+	for _, tr := range append(mustCatalogTruths(t), mustVariantTruths(t)...) {
 		switch tr.Kind {
 		case KindBedExit, KindBedExitNotAtRisk, KindBedExitFall, KindBedExitReturn:
 			bed := zonePolygon(t, tr, "bed")
@@ -792,6 +815,22 @@ func TestPrivacyRegionsCoverFaceInBedAndWhiteboard(t *testing.T) {
 		b := sc.lay.board
 		if !covered(Point{(b.X0 + b.X1) / 2, (b.Y0 + b.Y1) / 2}) {
 			t.Errorf("%s: the whiteboard is outside every privacy region", name)
+		}
+	}
+}
+
+func TestCatalogVariantsHaveTheTruthOfTheirKind(t *testing.T) {
+	t.Parallel()
+	for _, tr := range mustVariantTruths(t) {
+		want := expectedEvents[tr.Kind]
+		if len(tr.Events) != len(want) {
+			t.Errorf("%s (%s): events %+v, want %v", tr.Name, tr.Layout, tr.Events, want)
+			continue
+		}
+		for i, e := range tr.Events {
+			if e.Type != want[i].typ {
+				t.Errorf("%s (%s): event %d is %s, want %s", tr.Name, tr.Layout, i, e.Type, want[i].typ)
+			}
 		}
 	}
 }

@@ -354,6 +354,10 @@ func (d *awsDouble) serveDynamoDB(w http.ResponseWriter, r *http.Request, body [
 			dynamoError(w, 400, "ValidationException", "key", nil)
 			return
 		}
+		if req.TableName == stateTable && !req.ConsistentRead {
+			// An eventually consistent read would make conflicts needlessly likely.
+			d.problem("GetItem on the state table without ConsistentRead")
+		}
 		out := map[string]any{}
 		if item, ok := table[id]; ok {
 			out["Item"] = item

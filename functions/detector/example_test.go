@@ -21,8 +21,8 @@ func (s referenceLogger) AcceptFrame(ctx context.Context, f FrameRef) error {
 }
 
 // Example shows one SQS batch with a KVS frame notification and a malformed
-// message: the frame reaches the sink, the malformed message is logged by ID
-// and acknowledged, and nothing is retried.
+// message: the whole batch is parsed first (the malformed message is logged by
+// ID and acknowledged), then the frame reaches the sink, and nothing is retried.
 func Example() {
 	// Drop the time so the output is stable.
 	logger := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{
@@ -47,7 +47,7 @@ func Example() {
 	}})
 	fmt.Println(len(resp.BatchItemFailures), err)
 	// Output:
-	// {"level":"INFO","msg":"frame accepted","message_id":"m-1","bucket":"mediguard-dev-frames","key":"frames/111122223333_cam-301_1796412601000_f20f9add-75e7-4399-a30f-fc7aefb1bab7.jpg","size":23811,"sequencer":"0065A7B3C1D2E3F401","event_time":"2026-12-04T19:30:01.412Z","stream":"cam-301","captured_at":"2026-12-04T19:30:01Z"}
 	// {"level":"WARN","msg":"notification rejected and acknowledged","message_id":"m-2","record":-1,"reason":"malformed","detail":"body is not a JSON object","receive_count":""}
+	// {"level":"INFO","msg":"frame accepted","message_id":"m-1","bucket":"mediguard-dev-frames","key":"frames/111122223333_cam-301_1796412601000_f20f9add-75e7-4399-a30f-fc7aefb1bab7.jpg","size":23811,"sequencer":"0065A7B3C1D2E3F401","event_time":"2026-12-04T19:30:01.412Z","stream":"cam-301","captured_at":"2026-12-04T19:30:01Z"}
 	// 0 <nil>
 }

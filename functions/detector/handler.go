@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -137,45 +138,80 @@ func NewHandler(cfg Config, sink FrameSink, logger *slog.Logger) (*Handler, erro
 // that cannot succeed are logged and acknowledged, and only messages worth
 // retrying are returned as batch item failures (the event source mapping sets
 // ReportBatchItemFailures).
+//
+// The batch's frames go to the sink in capture order, not delivery order: a
+// standard queue does not keep order, and the engine drops a frame older than
+// one it has already analysed. After a frame fails, the later frames of the
+// same stream in the batch are deferred too, so a retry does not arrive
+// behind frames that overtook it.
 func (h *Handler) Handle(ctx context.Context, event events.SQSEvent) (events.SQSEventResponse, error) {
+	retry := map[string]bool{}
+	var frames []FrameRef
+	for _, msg := range event.Records {
+		if err := ctx.Err(); err != nil {
+			h.postpone(ctx, msg.MessageId, "invocation_ending")
+			retry[msg.MessageId] = true
+			continue
+		}
+		frames = append(frames, h.parseMessage(ctx, msg)...)
+	}
+	slices.SortStableFunc(frames, func(a, b FrameRef) int { return a.CapturedAt.Compare(b.CapturedAt) })
+	failedStreams := map[string]bool{}
+	for _, frame := range frames {
+		switch {
+		case retry[frame.MessageID]:
+			// An earlier record of the same message already failed.
+		case ctx.Err() != nil:
+			h.postpone(ctx, frame.MessageID, "invocation_ending")
+			retry[frame.MessageID] = true
+		case failedStreams[frame.StreamName]:
+			h.postpone(ctx, frame.MessageID, "behind_failed_frame")
+			retry[frame.MessageID] = true
+		default:
+			if err := h.sink.AcceptFrame(ctx, frame); err != nil {
+				h.log.ErrorContext(ctx, "frame sink failed; message will be retried",
+					"message_id", frame.MessageID, "key", frame.Key, "error", err.Error())
+				retry[frame.MessageID] = true
+				failedStreams[frame.StreamName] = true
+			}
+		}
+	}
 	var resp events.SQSEventResponse
 	for _, msg := range event.Records {
-		if h.handleMessage(ctx, msg) {
+		if retry[msg.MessageId] {
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: msg.MessageId})
 		}
 	}
 	return resp, nil
 }
 
-// handleMessage reports whether msg should be delivered again.
-func (h *Handler) handleMessage(ctx context.Context, msg events.SQSMessage) (retry bool) {
-	if err := ctx.Err(); err != nil {
-		// Out of time before this message was looked at: let SQS redeliver it.
-		h.log.WarnContext(ctx, "message deferred", "message_id", msg.MessageId, "reason", "invocation_ending")
-		return true
-	}
+// postpone logs a message left for SQS to deliver again.
+func (h *Handler) postpone(ctx context.Context, messageID, reason string) {
+	h.log.WarnContext(ctx, "message deferred", "message_id", messageID, "reason", reason)
+}
+
+// parseMessage returns the frames of msg, logging and acknowledging the
+// notifications and records that can never be processed.
+func (h *Handler) parseMessage(ctx context.Context, msg events.SQSMessage) []FrameRef {
 	note, err := parseNotification(msg.Body)
 	if err != nil {
 		h.reject(ctx, msg, -1, err)
-		return false
+		return nil
 	}
 	if note.testEvent {
 		h.log.InfoContext(ctx, "s3 test event acknowledged", "message_id", msg.MessageId)
-		return false
+		return nil
 	}
+	var frames []FrameRef
 	for i, record := range note.records {
 		frame, err := h.frameFromRecord(msg.MessageId, record)
 		if err != nil {
 			h.reject(ctx, msg, i, err)
 			continue
 		}
-		if err := h.sink.AcceptFrame(ctx, frame); err != nil {
-			h.log.ErrorContext(ctx, "frame sink failed; message will be retried",
-				"message_id", msg.MessageId, "record", i, "key", frame.Key, "error", err.Error())
-			return true
-		}
+		frames = append(frames, frame)
 	}
-	return false
+	return frames
 }
 
 // reject logs a notification (record -1: the whole message) that can never be

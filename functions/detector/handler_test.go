@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -307,5 +308,70 @@ func TestNewHandlerRejectsMissingDependencies(t *testing.T) {
 		if !strings.Contains(err.Error(), w) {
 			t.Errorf("error %q does not name %q", err, w)
 		}
+	}
+}
+
+// TestHandleOrdersFramesAndDefersBehindFailures delivers a batch out of
+// capture order: the sink sees each stream's frames oldest first, and after a
+// frame fails, the later frames of its stream are deferred while other
+// streams carry on.
+func TestHandleOrdersFramesAndDefersBehindFailures(t *testing.T) {
+	t.Parallel()
+	message := func(id, stream string, millis int64) events.SQSMessage {
+		key := fmt.Sprintf("frames/111122223333_%s_%d_f20f9add-75e7-4399-a30f-fc7aefb1bab7.jpg", stream, millis)
+		body := `{"Records":[{"eventSource":"aws:s3","eventName":"ObjectCreated:Put","eventTime":"2026-12-04T19:30:01Z",` +
+			`"s3":{"bucket":{"name":"` + testBucket + `"},"object":{"key":"` + key + `","size":100,"sequencer":"0A"}}}]}`
+		return events.SQSMessage{MessageId: id, Body: body}
+	}
+	batch := events.SQSEvent{Records: []events.SQSMessage{
+		message("a3", "cam-a", 3000), message("b2", "cam-b", 2000), message("a1", "cam-a", 1000),
+		message("b1", "cam-b", 1000), message("a2", "cam-a", 2000),
+	}}
+	tests := []struct {
+		name       string
+		failKey    string // the frame the sink refuses
+		wantOrder  []string
+		wantFailed []string
+	}{
+		{name: "all succeed", wantOrder: []string{"a1", "b1", "b2", "a2", "a3"}}, // ties keep delivery order
+		{
+			name:       "oldest frame of a stream fails",
+			failKey:    "a1",
+			wantOrder:  []string{"b1", "b2"},
+			wantFailed: []string{"a3", "a1", "a2"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sink := &recordingSink{failKeys: map[string]bool{}}
+			for _, m := range batch.Records {
+				if m.MessageId == tc.failKey {
+					var n struct {
+						Records []events.S3EventRecord
+					}
+					_ = json.Unmarshal([]byte(m.Body), &n)
+					sink.failKeys[n.Records[0].S3.Object.Key] = true
+				}
+			}
+			h, err := NewHandler(testConfig, sink, slog.New(slog.DiscardHandler))
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp, err := h.Handle(context.Background(), batch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var order []string
+			for _, f := range sink.frames {
+				order = append(order, f.MessageID)
+			}
+			if !slices.Equal(order, tc.wantOrder) {
+				t.Errorf("sink order = %v, want %v", order, tc.wantOrder)
+			}
+			if got := failureIDs(resp); !slices.Equal(got, tc.wantFailed) {
+				t.Errorf("batch item failures = %v, want %v", got, tc.wantFailed)
+			}
+		})
 	}
 }

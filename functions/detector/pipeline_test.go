@@ -26,8 +26,8 @@ func episodeIDs[T any](items []T, id func(T) string) []string {
 }
 
 // TestScenarioAlertsOncePerEpisodeAndCarriesNoPHI runs a whole fall scenario
-// through the function with at-least-once delivery: every batch arrives
-// twice, then a sample of old frames arrives late and out of order, then the
+// through the function with at-least-once delivery: every batch arrives out
+// of order and twice, then a sample of old frames arrives late and out of order, then the
 // camera goes silent. The function must publish exactly the episodes the
 // engine raises on the clean sequence, plus one offline alert, and nothing it
 // writes (alerts, logs, audit records, metrics, state and episode items,
@@ -44,9 +44,11 @@ func TestScenarioAlertsOncePerEpisodeAndCarriesNoPHI(t *testing.T) {
 		t.Fatal("the engine raises no event on fall-01; the scenario no longer exercises alerts")
 	}
 
-	// Every batch delivered twice (an SQS redelivery after a lost delete).
+	// Every batch delivered in reverse capture order (a standard queue keeps
+	// no order), then again (an SQS redelivery after a lost delete).
 	for start := 0; start < len(sc.frames); start += 10 {
-		batch := sc.frames[start:min(start+10, len(sc.frames))]
+		batch := slices.Clone(sc.frames[start:min(start+10, len(sc.frames))])
+		slices.Reverse(batch)
 		for round := range 2 {
 			if failed := r.deliverFrames(batch, 10, fmt.Sprintf("m%d-r%d", start, round)); len(failed) > 0 {
 				t.Fatalf("batch at %d round %d: failed items %v", start, round, failed)
@@ -91,18 +93,34 @@ func TestScenarioAlertsOncePerEpisodeAndCarriesNoPHI(t *testing.T) {
 		if headers.Get("X-Amz-Meta-Episode-Id") != a.EpisodeID {
 			t.Errorf("evidence metadata %v", headers)
 		}
+		until, _ := time.Parse(time.RFC3339, headers.Get("X-Amz-Object-Lock-Retain-Until-Date"))
+		if retention := until.Sub(a.DetectedAt); retention < r.config.EvidenceRetention-time.Hour || retention > r.config.EvidenceRetention+time.Hour {
+			t.Errorf("evidence of %s is locked until %v, want about %v after the event", a.EpisodeID, until, r.config.EvidenceRetention)
+		}
 		if item := r.aws.item(episodeTable, a.EpisodeID); item[attrStatus].(map[string]any)["S"] != statusPublished {
 			t.Errorf("episode %s item is %v, want published", a.EpisodeID, item)
 		}
 	}
 	last := sc.frames[len(sc.frames)-1]
-	state := r.aws.item(stateTable, "cam-"+strings.TrimPrefix(mustCameraID(t, sc.config), "cam-"))
+	state := r.aws.item(stateTable, mustCameraID(t, sc.config))
 	if state[attrLastFrameKey].(map[string]any)["S"] != last.Key {
 		t.Errorf("late frames moved the arrival clock back: last frame key %v", state[attrLastFrameKey])
 	}
+	// Every frame was analysed once, in capture order despite the delivery order.
+	engine, err := base64.StdEncoding.DecodeString(state[attrEngineState].(map[string]any)["B"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ := detection.ParseCameraConfig(sc.config)
+	det, err := detection.RestoreDetector(cfg, engine)
+	if err != nil {
+		t.Fatalf("restore the saved state: %v", err)
+	}
+	if got := det.Stats().Frames; got != uint64(len(sc.frames)) {
+		t.Errorf("engine analysed %d frames, want all %d", got, len(sc.frames))
+	}
 
 	// The camera goes silent: two checks during the outage alert once.
-	cfg, _ := detection.ParseCameraConfig(sc.config)
 	silentFrom := last.EventTime.Add(cfg.OfflineAfter.Std() + detection.DefaultOfflineAfter)
 	for _, at := range []time.Time{silentFrom, silentFrom.Add(time.Minute)} {
 		r.setClock(at)

@@ -207,7 +207,7 @@ func (r *rig) deliver(msgs ...events.SQSMessage) []string {
 }
 
 // deliverFrames sends each frame in its own message, in batches of batch,
-// advancing the clock to each batch's last arrival, and returns the failed IDs.
+// advancing the clock past each batch's latest arrival, and returns the failed IDs.
 func (r *rig) deliverFrames(frames []frame, batch int, idPrefix string) []string {
 	var failed []string
 	for start := 0; start < len(frames); start += batch {
@@ -216,7 +216,8 @@ func (r *rig) deliverFrames(frames []frame, batch int, idPrefix string) []string
 		for i := start; i < end; i++ {
 			msgs = append(msgs, frameMessage(fmt.Sprintf("%s-%d", idPrefix, i), frames[i], len(frames[i].JPEG)))
 		}
-		r.setClock(frames[end-1].EventTime.Add(time.Second))
+		latest := slices.MaxFunc(frames[start:end], func(a, b frame) int { return a.EventTime.Compare(b.EventTime) })
+		r.setClock(latest.EventTime.Add(time.Second))
 		failed = append(failed, r.deliver(msgs...)...)
 	}
 	return failed

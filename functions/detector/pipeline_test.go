@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -124,7 +126,7 @@ func TestScenarioAlertsOncePerEpisodeAndCarriesNoPHI(t *testing.T) {
 	silentFrom := last.EventTime.Add(cfg.OfflineAfter.Std() + detection.DefaultOfflineAfter)
 	for _, at := range []time.Time{silentFrom, silentFrom.Add(time.Minute)} {
 		r.setClock(at)
-		if _, err := r.invoke(scheduled(at)); err != nil {
+		if _, err := r.invoke(r.scheduled(at)); err != nil {
 			t.Fatalf("offline check: %v", err)
 		}
 	}
@@ -426,7 +428,7 @@ func TestCameraOffline(t *testing.T) {
 			for _, after := range tc.checks {
 				at := first.EventTime.Add(after)
 				r.setClock(at)
-				if _, err := r.invoke(scheduled(at)); err != nil {
+				if _, err := r.invoke(r.scheduled(at)); err != nil {
 					t.Fatalf("offline check at +%v: %v", after, err)
 				}
 			}
@@ -456,5 +458,66 @@ func TestInvokeRefusesUnknownEvents(t *testing.T) {
 	if ops := r.aws.operations(); len(ops) != 0 {
 		t.Errorf("refused events reached AWS: %v", ops)
 	}
-	_ = events.SQSEvent{}
+}
+
+// TestInvokeFixtures sends the recorded SQS events of testdata through the
+// whole function, with a frame stored at every key they name and only the
+// stream cam-301 configured: each fixture's frames for cam-301 are analysed,
+// everything else is acknowledged, and nothing is retried.
+func TestInvokeFixtures(t *testing.T) {
+	t.Parallel()
+	sc := renderScenario(t, "fall-01")
+	cameraID := mustCameraID(t, sc.config)
+	tests := []struct {
+		fixture      string
+		wantAnalysed int
+	}{
+		{fixture: "frame-created.json", wantAnalysed: 1},
+		{fixture: "url-encoded-key.json", wantAnalysed: 1},
+		{fixture: "batch-one-bad.json", wantAnalysed: 1},       // cam-302 has no configuration
+		{fixture: "two-records-one-bad.json", wantAnalysed: 1}, // likewise
+		{fixture: "bad-url-escape.json"},
+		{fixture: "malformed-json.json"},
+		{fixture: "not-a-notification.json"},
+		{fixture: "other-bucket.json"},
+		{fixture: "oversized-object.json"},
+		{fixture: "s3-test-event.json"},
+		{fixture: "wrong-event-type.json"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.fixture, func(t *testing.T) {
+			t.Parallel()
+			r := newRig(t)
+			r.configureStream("cam-301", sc.config)
+			event := loadEvent(t, tc.fixture)
+			for _, msg := range event.Records {
+				var n events.S3Event
+				if json.Unmarshal([]byte(msg.Body), &n) != nil {
+					continue
+				}
+				for _, rec := range n.Records {
+					r.aws.putObject(testBucket, rec.S3.Object.URLDecodedKey, sc.frames[0].JPEG)
+				}
+			}
+			r.setClock(time.Date(2026, 12, 4, 19, 30, 2, 0, time.UTC))
+			raw, err := os.ReadFile(filepath.Join("testdata", tc.fixture))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := r.fn.Invoke(t.Context(), raw)
+			if err != nil {
+				t.Fatalf("Invoke: %v", err)
+			}
+			if failed := failureIDs(out.(events.SQSEventResponse)); len(failed) > 0 {
+				t.Errorf("failed items %v, want none", failed)
+			}
+			analysed := 0
+			if state := r.aws.item(stateTable, cameraID); state != nil {
+				analysed = versionOf(state)
+			}
+			if analysed != tc.wantAnalysed {
+				t.Errorf("%d frames analysed, want %d", analysed, tc.wantAnalysed)
+			}
+		})
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -117,7 +119,12 @@ func (r *rig) setClock(t time.Time) {
 
 // configureCamera stores the camera's configuration document for testStream.
 func (r *rig) configureCamera(configYAML []byte) {
-	r.aws.putObject(testBucket, DefaultCameraConfigPrefix+testStream+".json", append(plantedComment(), configYAML...))
+	r.configureStream(testStream, configYAML)
+}
+
+// configureStream stores a camera configuration document for stream.
+func (r *rig) configureStream(stream string, configYAML []byte) {
+	r.aws.putObject(testBucket, DefaultCameraConfigPrefix+stream+".json", append(plantedComment(), configYAML...))
 }
 
 // frame is one rendered frame stored as KVS image generation would store it.
@@ -223,13 +230,20 @@ func (r *rig) deliverFrames(frames []frame, batch int, idPrefix string) []string
 	return failed
 }
 
-// scheduled is the EventBridge event the offline-check rule sends.
-func scheduled(at time.Time) map[string]any {
-	return map[string]any{
-		"version": "0", "id": "e-1", "detail-type": "Scheduled Event", "source": "aws.events",
-		"account": testAccount, "time": at.UTC().Format(time.RFC3339), "region": testRegion,
-		"resources": []string{"arn:aws:events:us-east-1:111122223333:rule/detector-offline-check"}, "detail": map[string]any{},
+// scheduled is testdata/scheduled-event.json, the event the offline-check
+// rule sends, with its time set to at.
+func (r *rig) scheduled(at time.Time) map[string]any {
+	r.t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "scheduled-event.json"))
+	if err != nil {
+		r.t.Fatal(err)
 	}
+	var event map[string]any
+	if err := json.Unmarshal(data, &event); err != nil {
+		r.t.Fatalf("decode scheduled-event.json: %v", err)
+	}
+	event["time"] = at.UTC().Format(time.RFC3339)
+	return event
 }
 
 // engineEvents runs the engine directly over frames in order: what the

@@ -80,6 +80,9 @@ func (sc *scene) tagList() []string {
 // the people (far to near), the optical camera effects, then the sensor.
 func (sc *scene) drawFrame(c, bg *canvas, t float64, states []actorState, noise *rand.Rand) {
 	c.copyFrom(bg)
+	if sc.doorOpenAt(t) {
+		sc.drawOpenDoor(c)
+	}
 	sc.drawTV(c, t)
 	sc.drawCurtain(c, t)
 	order := make([]int, 0, len(states))
@@ -125,6 +128,15 @@ func (sc *scene) drawFrame(c, bg *canvas, t float64, states []actorState, noise 
 	// and happen before the sensor.
 	gain, infrared := sc.exposureAt(t)
 	c.expose(gain, infrared, noise, sc.noise)
+}
+
+// drawOpenDoor paints the door swung open: the dim corridor behind and the
+// door leaf seen edge-on at the hinge side.
+func (sc *scene) drawOpenDoor(c *canvas) {
+	d := sc.lay.door
+	c.fillRect(d.X0, d.Y0, d.X1, d.Y1, rgb{70, 72, 78})
+	c.fillRect(d.X0, d.Y1-0.03, d.X1, d.Y1, rgb{95, 92, 88}) // corridor floor
+	c.fillRect(d.X0, d.Y0, d.X0+(d.X1-d.X0)*0.22, d.Y1, sc.palette.door.scale(0.75))
 }
 
 // drawTV paints the TV screen: dark when off; when flickering, the picture

@@ -57,7 +57,9 @@ type scene struct {
 	lights  []lightKey
 	tv      bool    // TV flickering
 	curtain float64 // curtain sway amplitude (0 = still)
-	cover   effect
+	// doorOpen lists the [from, to) times the door stands open.
+	doorOpen [][2]float64
+	cover    effect
 	// coverColor is what covers the lens; coverFromRight is the side it
 	// slides in from.
 	coverColor     rgb
@@ -200,6 +202,34 @@ func (sc *scene) floorPoint(xlo, xhi float64) Point {
 func (sc *scene) doorPoint() Point {
 	d := sc.lay.door
 	return Point{(d.X0 + d.X1) / 2, d.Y1 + 0.01}
+}
+
+// enter brings a person into the room through the door at time t: the
+// door opens a second before and closes behind them.
+func (sc *scene) enter(a *actor, t float64) {
+	door := sc.doorPoint()
+	if len(a.keys) == 0 {
+		a.to(0, placement{hidden: true}, easeLinear) // outside until t
+	}
+	a.to(t, placement{pose: poseStand, at: door, height: sc.lay.personHeight(door.Y) * a.scale, facing: 1}, easeLinear)
+	sc.doorOpen = append(sc.doorOpen, [2]float64{t - 1, t + 1.5})
+}
+
+// leave walks a person out through the door, which opens as they reach it.
+func (sc *scene) leave(a *actor) {
+	t := a.walkTo(sc.lay, sc.doorPoint(), sc.spec.Width, sc.spec.Height)
+	a.to(t+0.2, placement{hidden: true}, easeLinear)
+	sc.doorOpen = append(sc.doorOpen, [2]float64{t - 1, t + 1.2})
+}
+
+// doorOpenAt reports whether the door stands open at time t.
+func (sc *scene) doorOpenAt(t float64) bool {
+	for _, iv := range sc.doorOpen {
+		if t >= iv[0] && t < iv[1] {
+			return true
+		}
+	}
+	return false
 }
 
 // bedRest keeps the patient in bed from t0 to t1, moving every so often
@@ -504,13 +534,11 @@ func scriptVisitor(sc *scene) {
 	sc.actors = append(sc.actors, v)
 	l := sc.lay
 	w, h := sc.spec.Width, sc.spec.Height
-	t := sc.uniform(2, 8)
-	v.to(0, placement{hidden: true}, easeLinear)
+	sc.enter(v, sc.uniform(2, 8))
 	door := sc.doorPoint()
-	v.to(t, placement{pose: poseStand, at: door, height: l.personHeight(door.Y) * v.scale, facing: 1}, easeLinear)
 	v.walkTo(l, Point{door.X, sc.floorMinY() + 0.02}, w, h)
 	v.walkTo(l, Point{l.chair.X - l.chairDir*0.03, l.chair.Y + 0.01}, w, h)
-	t = v.stand()
+	t := v.stand()
 	sit := placement{pose: poseSitChair, at: Point{l.chair.X + l.chairDir*0.04, l.chair.Y}, height: l.personHeight(l.chair.Y) * v.scale, facing: l.chairDir}
 	v.to(t+sc.uniform(0.8, 1.4), sit, easeSmooth)
 	sc.tag("visitor")
@@ -527,8 +555,7 @@ func scriptStaffNight(sc *scene) {
 	l := sc.lay
 	w, h := sc.spec.Width, sc.spec.Height
 	door := sc.doorPoint()
-	n.to(0, placement{hidden: true}, easeLinear)
-	n.to(sc.uniform(3, 8), placement{pose: poseStand, at: door, height: l.personHeight(door.Y) * n.scale, facing: 1}, easeLinear)
+	sc.enter(n, sc.uniform(3, 8))
 	n.walkTo(l, Point{door.X, sc.floorMinY() + 0.02}, w, h)
 	if sc.rng.IntN(2) == 0 {
 		// A round: check the patient from beside the bed.
@@ -543,8 +570,7 @@ func scriptStaffNight(sc *scene) {
 	t := n.stand()
 	n.hold(t + sc.uniform(4, 10))
 	n.walkTo(l, Point{door.X, sc.floorMinY() + 0.02}, w, h)
-	t = n.walkTo(l, door, w, h)
-	n.to(t+0.2, placement{hidden: true}, easeLinear)
+	sc.leave(n)
 	sc.tag("staff")
 }
 

@@ -2,6 +2,7 @@ package anomalydetector
 
 import (
 	"fmt"
+	"maps"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -56,6 +57,10 @@ type AnomalyDetector struct {
 	EpisodeTableName   pulumi.StringOutput `pulumi:"episodeTableName"`
 	AlertTopicARN      pulumi.StringOutput `pulumi:"alertTopicArn"`
 	RoleARN            pulumi.StringOutput `pulumi:"roleArn"`
+
+	// Release is the managed release (live alias, CodeDeploy group, AppSpec);
+	// nil unless AnomalyDetectorArgs.Release has a Strategy.
+	Release *Release
 }
 
 // NewAnomalyDetector validates args, then creates the detector's resources as
@@ -81,7 +86,8 @@ func NewAnomalyDetector(ctx *pulumi.Context, name string, args *AnomalyDetectorA
 	if err := b.build(component); err != nil {
 		return nil, fmt.Errorf("anomalydetector %q: %w", name, err)
 	}
-	if err := ctx.RegisterResourceOutputs(component, pulumi.Map{
+	outputs := component.Release.outputs()
+	maps.Copy(outputs, pulumi.Map{
 		"functionArn":        component.FunctionARN,
 		"functionName":       component.FunctionName,
 		"queueArn":           component.QueueARN,
@@ -91,7 +97,8 @@ func NewAnomalyDetector(ctx *pulumi.Context, name string, args *AnomalyDetectorA
 		"episodeTableName":   component.EpisodeTableName,
 		"alertTopicArn":      component.AlertTopicARN,
 		"roleArn":            component.RoleARN,
-	}); err != nil {
+	})
+	if err := ctx.RegisterResourceOutputs(component, outputs); err != nil {
 		return nil, fmt.Errorf("anomalydetector %q: register outputs: %w", name, err)
 	}
 	return component, nil
@@ -222,6 +229,7 @@ func (b builder) build(component *AnomalyDetector) error {
 		Architectures:                pulumi.StringArray{pulumi.String("arm64")},
 		Handler:                      pulumi.String("bootstrap"),
 		Code:                         cfg.Code,
+		Publish:                      pulumi.Bool(cfg.Release.enabled()),
 		MemorySize:                   pulumi.Int(cfg.MemorySizeMB),
 		Timeout:                      pulumi.Int(cfg.TimeoutSeconds),
 		ReservedConcurrentExecutions: pulumi.Int(cfg.ReservedConcurrency),
@@ -248,15 +256,25 @@ func (b builder) build(component *AnomalyDetector) error {
 		return fmt.Errorf("create function %s: %w", cfg.FunctionName, err)
 	}
 
-	if err := b.eventSourceMapping(queue, function, attachment); err != nil {
+	alias, target, err := b.liveAlias(function)
+	if err != nil {
 		return err
 	}
 
-	if err := b.offlineCheck(env, function); err != nil {
+	if err := b.eventSourceMapping(queue, target, attachment); err != nil {
 		return err
 	}
 
-	if err := b.alarms(function, queue, deadLetterQueue); err != nil {
+	if err := b.offlineCheck(env, target); err != nil {
+		return err
+	}
+
+	alarms, err := b.alarms(function, queue, deadLetterQueue)
+	if err != nil {
+		return err
+	}
+
+	if component.Release, err = b.release(env, function, alias, alarms["errors"]); err != nil {
 		return err
 	}
 
@@ -296,7 +314,7 @@ func (b builder) table(suffix, hashKey, ttlAttribute string) (*dynamodb.Table, e
 // offlineCheck invokes the function on the offline-check schedule with
 // EventBridge's scheduled event, which the handler tells apart from SQS
 // batches. Only this rule, in this account, may invoke it that way.
-func (b builder) offlineCheck(env environment, function *lambda.Function) error {
+func (b builder) offlineCheck(env environment, function invocationTarget) error {
 	ctx, cfg, name, parent := b.ctx, b.cfg, b.name, b.parent
 	rule, err := cloudwatch.NewEventRule(ctx, name+"-offline-check", &cloudwatch.EventRuleArgs{
 		Description:        pulumi.String("Runs the MediGuard camera offline check of " + cfg.FunctionName),
@@ -308,7 +326,8 @@ func (b builder) offlineCheck(env environment, function *lambda.Function) error 
 	}
 	permission, err := lambda.NewPermission(ctx, name+"-offline-check", &lambda.PermissionArgs{
 		Action:        pulumi.String("lambda:InvokeFunction"),
-		Function:      function.Name,
+		Function:      function.FunctionName,
+		Qualifier:     function.Qualifier,
 		Principal:     pulumi.String("events.amazonaws.com"),
 		SourceArn:     rule.Arn,
 		SourceAccount: pulumi.String(env.AccountID),
@@ -318,7 +337,7 @@ func (b builder) offlineCheck(env environment, function *lambda.Function) error 
 	}
 	if _, err := cloudwatch.NewEventTarget(ctx, name+"-offline-check", &cloudwatch.EventTargetArgs{
 		Rule: rule.Name,
-		Arn:  function.Arn,
+		Arn:  function.ARN,
 	}, parent, pulumi.DependsOn([]pulumi.Resource{permission})); err != nil {
 		return fmt.Errorf("create offline check target: %w", err)
 	}
@@ -385,12 +404,12 @@ func (b builder) alertAccess(topic *sns.Topic, role *iam.Role) error {
 
 // eventSourceMapping feeds the frame queue to the function, reporting
 // per-message failures so one bad frame does not retry its whole batch.
-func (b builder) eventSourceMapping(queue *sqs.Queue, function *lambda.Function, attachment *iam.RolePolicyAttachment) error {
+func (b builder) eventSourceMapping(queue *sqs.Queue, function invocationTarget, attachment *iam.RolePolicyAttachment) error {
 	ctx, cfg, name, parent := b.ctx, b.cfg, b.name, b.parent
 	tags := cfg.tags()
 	mapping := &lambda.EventSourceMappingArgs{
 		EventSourceArn:        queue.Arn,
-		FunctionName:          function.Arn,
+		FunctionName:          function.ARN,
 		BatchSize:             pulumi.Int(cfg.BatchSize),
 		FunctionResponseTypes: pulumi.StringArray{pulumi.String("ReportBatchItemFailures")},
 		Enabled:               pulumi.Bool(true),
@@ -495,11 +514,12 @@ func (b builder) frameNotifications(env environment, queue *sqs.Queue) error {
 	return nil
 }
 
-// alarms creates the operational alarms; every transition goes to the
-// operations topic.
-func (b builder) alarms(function *lambda.Function, queue, deadLetterQueue *sqs.Queue) error {
+// alarms creates the operational alarms, keyed by suffix; every transition
+// goes to the operations topic.
+func (b builder) alarms(function *lambda.Function, queue, deadLetterQueue *sqs.Queue) (map[string]*cloudwatch.MetricAlarm, error) {
 	ctx, cfg, name, parent := b.ctx, b.cfg, b.name, b.parent
 	actions := pulumi.Array{cfg.AlarmTopicARN}
+	created := map[string]*cloudwatch.MetricAlarm{}
 	for _, spec := range alarmSpecs(cfg.QueueAgeAlarmSeconds) {
 		dimensions := pulumi.StringMap{}
 		switch spec.Target {
@@ -510,7 +530,7 @@ func (b builder) alarms(function *lambda.Function, queue, deadLetterQueue *sqs.Q
 		case targetDeadLetterQueue:
 			dimensions["QueueName"] = deadLetterQueue.Name
 		}
-		if _, err := cloudwatch.NewMetricAlarm(ctx, name+"-"+spec.Suffix, &cloudwatch.MetricAlarmArgs{
+		alarm, err := cloudwatch.NewMetricAlarm(ctx, name+"-"+spec.Suffix, &cloudwatch.MetricAlarmArgs{
 			AlarmDescription:        pulumi.String(spec.Description),
 			Namespace:               pulumi.String(spec.Namespace),
 			MetricName:              pulumi.String(spec.Metric),
@@ -526,9 +546,11 @@ func (b builder) alarms(function *lambda.Function, queue, deadLetterQueue *sqs.Q
 			OkActions:               actions,
 			InsufficientDataActions: actions,
 			Tags:                    cfg.tags(),
-		}, parent); err != nil {
-			return fmt.Errorf("create alarm %s: %w", spec.Suffix, err)
+		}, parent)
+		if err != nil {
+			return nil, fmt.Errorf("create alarm %s: %w", spec.Suffix, err)
 		}
+		created[spec.Suffix] = alarm
 	}
-	return nil
+	return created, nil
 }

@@ -149,6 +149,10 @@ type AnomalyDetectorArgs struct {
 	// pulumi.ToOutput(statements) for statements known in advance.
 	ExtraStatements pulumi.Output
 
+	// Release publishes the function as versions behind LiveAlias and shifts
+	// traffic with CodeDeploy (see ReleaseArgs); zero: unmanaged releases.
+	Release ReleaseArgs
+
 	// Protect protects the stateful children (state table, queues) from
 	// deletion and turns on the table's deletion protection.
 	Protect bool
@@ -272,6 +276,9 @@ func (a *AnomalyDetectorArgs) withDefaults(name string) (config, error) {
 	if !slices.Contains(validLogRetentionDays, c.LogRetentionDays) || c.LogRetentionDays < MinLogRetentionDays {
 		bad("LogRetentionDays", "%d must be a CloudWatch Logs retention value of at least %d", c.LogRetentionDays, MinLogRetentionDays)
 	}
+	var releaseErrs []error
+	c.Release, releaseErrs = c.Release.withDefaults(c.TimeoutSeconds)
+	errs = append(errs, releaseErrs...)
 	for i, s := range c.Subscribers {
 		field := fmt.Sprintf("Subscribers[%d]", i)
 		switch {

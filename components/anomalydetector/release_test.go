@@ -1,0 +1,356 @@
+package anomalydetector
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mediguard/mediguard/components/policydoc"
+	"github.com/mediguard/mediguard/internal/recorder"
+)
+
+// aliasARN is the alias ARN the recorder makes (it names unknown types'
+// ARNs after the resource's name input).
+var aliasARN = fmt.Sprintf("arn:aws:lambda:%s:%s:%s", region, account, LiveAlias)
+
+// releaseArgs returns testArgs with managed releases of the given strategy.
+func releaseArgs(strategy ReleaseStrategy) *AnomalyDetectorArgs {
+	args := testArgs()
+	args.Release = ReleaseArgs{Strategy: strategy}
+	return args
+}
+
+func TestReleaseInventory(t *testing.T) {
+	t.Parallel()
+	// What a managed release adds: the alias, the latency alarm, the CodeDeploy
+	// application, configuration and group, and CodeDeploy's service role.
+	releaseTypes := map[string]int{
+		"aws:lambda/alias:Alias":                            1,
+		"aws:cloudwatch/metricAlarm:MetricAlarm":            baseTypeList["aws:cloudwatch/metricAlarm:MetricAlarm"] + 1,
+		"aws:codedeploy/application:Application":            1,
+		"aws:codedeploy/deploymentConfig:DeploymentConfig":  1,
+		"aws:codedeploy/deploymentGroup:DeploymentGroup":    1,
+		"aws:iam/role:Role":                                 baseTypeList["aws:iam/role:Role"] + 1,
+		"aws:iam/rolePolicyAttachment:RolePolicyAttachment": baseTypeList["aws:iam/rolePolicyAttachment:RolePolicyAttachment"] + 1,
+	}
+	for _, strategy := range []ReleaseStrategy{"", ReleaseAllAtOnce, ReleaseCanary, ReleaseLinear} {
+		t.Run(string(strategy), func(t *testing.T) {
+			t.Parallel()
+			var component *AnomalyDetector
+			r := recorder.New("mediguard", "dev", "")
+			err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+				var err error
+				component, err = NewAnomalyDetector(ctx, testName, releaseArgs(strategy))
+				return err
+			}, r.RunOption())
+			if err != nil {
+				t.Fatalf("run: %v", err)
+			}
+			want := maps.Clone(baseTypeList)
+			if strategy != "" {
+				maps.Copy(want, releaseTypes)
+			}
+			if got := r.TypeCounts(); !maps.Equal(got, want) {
+				t.Errorf("inventory =\n%v\nwant\n%v", got, want)
+			}
+			if managed := component.Release != nil; managed != (strategy != "") {
+				t.Errorf("component.Release set = %v for strategy %q", managed, strategy)
+			}
+			function := inputs(mustNamed(t, r, "aws:lambda/function:Function", testName+"-function"))
+			if got, want := function["publish"] == true, strategy != ""; got != want {
+				t.Errorf("function publish = %v, want %v", function["publish"], want)
+			}
+		})
+	}
+}
+
+func TestInvokersCallTheLiveAlias(t *testing.T) {
+	t.Parallel()
+	r := mustRun(t, releaseArgs(ReleaseCanary))
+	function := mustNamed(t, r, "aws:lambda/function:Function", testName+"-function")
+	alias := mustNamed(t, r, "aws:lambda/alias:Alias", testName+"-live")
+	if got := inputs(alias)["name"]; got != LiveAlias {
+		t.Errorf("alias name = %v, want %s", got, LiveAlias)
+	}
+	if deps := alias.PropertyDependencies["functionVersion"]; !slices.Contains(deps, function.URN) {
+		t.Errorf("alias functionVersion does not come from the function's published version: deps %v", deps)
+	}
+
+	mapping := mustNamed(t, r, "aws:lambda/eventSourceMapping:EventSourceMapping", testName+"-frames-mapping")
+	if got := mapping.InputString("functionName"); got != aliasARN {
+		t.Errorf("SQS mapping functionName = %q, want the live alias %q", got, aliasARN)
+	}
+	if deps := mapping.PropertyDependencies["functionName"]; !slices.Equal(deps, []string{alias.URN}) {
+		t.Errorf("SQS mapping functionName comes from %v, want only the alias", deps)
+	}
+
+	target := mustNamed(t, r, "aws:cloudwatch/eventTarget:EventTarget", testName+"-offline-check")
+	if got := target.InputString("arn"); got != aliasARN {
+		t.Errorf("offline check target = %q, want the live alias %q", got, aliasARN)
+	}
+	permission := mustNamed(t, r, "aws:lambda/permission:Permission", testName+"-offline-check")
+	if got := permission.InputString("qualifier"); got != LiveAlias {
+		t.Errorf("offline check permission qualifier = %q, want %s", got, LiveAlias)
+	}
+	// Nothing may invoke the unqualified function ($LATEST) by its ARN.
+	for _, res := range r.Resources() {
+		for key, value := range res.Inputs {
+			if value.IsString() && value.StringValue() == functionARN {
+				t.Errorf("%s %s input %s names the unqualified function", res.Type, res.Name, key)
+			}
+		}
+	}
+}
+
+func TestDeploymentConfigPerStrategy(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		release ReleaseArgs
+		name    string
+		routing map[string]any
+	}{
+		{
+			release: ReleaseArgs{Strategy: ReleaseAllAtOnce},
+			name:    testName + "-AllAtOnce",
+			routing: map[string]any{"type": "AllAtOnce"},
+		},
+		{
+			release: ReleaseArgs{Strategy: ReleaseCanary},
+			name:    testName + "-TimeBasedCanary-10pct-5min",
+			routing: map[string]any{"type": "TimeBasedCanary", "timeBasedCanary": map[string]any{"percentage": 10.0, "interval": 5.0}},
+		},
+		{
+			release: ReleaseArgs{Strategy: ReleaseLinear, Percentage: 25, IntervalMinutes: 3},
+			name:    testName + "-TimeBasedLinear-25pct-3min",
+			routing: map[string]any{"type": "TimeBasedLinear", "timeBasedLinear": map[string]any{"percentage": 25.0, "interval": 3.0}},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(string(tc.release.Strategy), func(t *testing.T) {
+			t.Parallel()
+			args := testArgs()
+			args.Release = tc.release
+			r := mustRun(t, args)
+			config := inputs(mustNamed(t, r, "aws:codedeploy/deploymentConfig:DeploymentConfig", testName+"-release"))
+			if config["computePlatform"] != "Lambda" {
+				t.Errorf("computePlatform = %v, want Lambda", config["computePlatform"])
+			}
+			if config["deploymentConfigName"] != tc.name {
+				t.Errorf("deploymentConfigName = %v, want %s", config["deploymentConfigName"], tc.name)
+			}
+			if got := config["trafficRoutingConfig"]; !reflect.DeepEqual(got, tc.routing) {
+				t.Errorf("trafficRoutingConfig = %v, want %v", got, tc.routing)
+			}
+			group := inputs(mustNamed(t, r, "aws:codedeploy/deploymentGroup:DeploymentGroup", testName+"-release"))
+			if group["deploymentConfigName"] != tc.name {
+				t.Errorf("deployment group uses config %v, want %s", group["deploymentConfigName"], tc.name)
+			}
+			application := inputs(mustNamed(t, r, "aws:codedeploy/application:Application", testName+"-release"))
+			if application["computePlatform"] != "Lambda" {
+				t.Errorf("application computePlatform = %v, want Lambda", application["computePlatform"])
+			}
+		})
+	}
+}
+
+func TestDeploymentGroupRollsBackOnTheDetectorAlarms(t *testing.T) {
+	t.Parallel()
+	r := mustRun(t, releaseArgs(ReleaseCanary))
+	groupRes := mustNamed(t, r, "aws:codedeploy/deploymentGroup:DeploymentGroup", testName+"-release")
+	group := inputs(groupRes)
+
+	wantStyle := map[string]any{"deploymentType": "BLUE_GREEN", "deploymentOption": "WITH_TRAFFIC_CONTROL"}
+	if got := group["deploymentStyle"]; !reflect.DeepEqual(got, wantStyle) {
+		t.Errorf("deploymentStyle = %v, want %v", got, wantStyle)
+	}
+	wantRollback := map[string]any{"enabled": true, "events": []any{"DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"}}
+	if got := group["autoRollbackConfiguration"]; !reflect.DeepEqual(got, wantRollback) {
+		t.Errorf("autoRollbackConfiguration = %v, want %v", got, wantRollback)
+	}
+	if group["deploymentGroupName"] != LiveAlias {
+		t.Errorf("deploymentGroupName = %v, want %s", group["deploymentGroupName"], LiveAlias)
+	}
+
+	// The rollback alarms are the function's errors alarm and the alias's
+	// latency alarm, named by their resources (the recorder names an
+	// auto-named resource after its Pulumi name).
+	errorsAlarm := mustNamed(t, r, "aws:cloudwatch/metricAlarm:MetricAlarm", testName+"-errors")
+	latencyAlarm := mustNamed(t, r, "aws:cloudwatch/metricAlarm:MetricAlarm", testName+"-latency")
+	wantAlarms := map[string]any{
+		"enabled":                true,
+		"alarms":                 []any{errorsAlarm.Name, latencyAlarm.Name},
+		"ignorePollAlarmFailure": false,
+	}
+	if got := group["alarmConfiguration"]; !reflect.DeepEqual(got, wantAlarms) {
+		t.Errorf("alarmConfiguration = %v, want %v", got, wantAlarms)
+	}
+	for _, alarm := range []recorder.Resource{errorsAlarm, latencyAlarm} {
+		if !groupRes.DependsOn(alarm) {
+			t.Errorf("deployment group does not depend on alarm %s", alarm.Name)
+		}
+	}
+
+	latency := inputs(latencyAlarm)
+	wantDimensions := map[string]any{"FunctionName": testName, "Resource": testName + ":" + LiveAlias}
+	if !reflect.DeepEqual(latency["dimensions"], wantDimensions) {
+		t.Errorf("latency alarm dimensions = %v, want %v", latency["dimensions"], wantDimensions)
+	}
+	for key, want := range map[string]any{
+		"namespace": "AWS/Lambda", "metricName": "Duration", "extendedStatistic": "p99",
+		"threshold": float64(DefaultTimeoutSeconds * 1000 / 2), "comparisonOperator": "GreaterThanThreshold",
+	} {
+		if latency[key] != want {
+			t.Errorf("latency alarm %s = %v, want %v", key, latency[key], want)
+		}
+	}
+	if actions := latency["alarmActions"]; !reflect.DeepEqual(actions, []any{opsTopicARN}) {
+		t.Errorf("latency alarm actions = %v, want the operations topic", actions)
+	}
+}
+
+func TestCodeDeployServiceRole(t *testing.T) {
+	t.Parallel()
+	r := mustRun(t, releaseArgs(ReleaseAllAtOnce))
+	role := mustNamed(t, r, "aws:iam/role:Role", testName+"-codedeploy-role")
+	trust := policyInput(t, role, "assumeRolePolicy")
+	want := policydoc.New(policydoc.Statement{
+		Effect:     policydoc.Allow,
+		Principal:  &policydoc.Principal{Service: []string{"codedeploy.amazonaws.com"}},
+		Actions:    []string{"sts:AssumeRole"},
+		Conditions: policydoc.Conditions{"StringEquals": {"aws:SourceAccount": {account}}},
+	})
+	if !reflect.DeepEqual(trust, want) {
+		t.Errorf("CodeDeploy trust policy =\n%+v\nwant\n%+v", trust, want)
+	}
+	attachment := mustNamed(t, r, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", testName+"-codedeploy-policy")
+	if got, want := attachment.InputString("policyArn"), "arn:aws:iam::aws:policy/service-role/AWSCodeDeployRoleForLambda"; got != want {
+		t.Errorf("CodeDeploy policy = %q, want %q", got, want)
+	}
+	if !attachment.DependsOn(role) {
+		t.Error("the policy attachment does not depend on the CodeDeploy role")
+	}
+	group := mustNamed(t, r, "aws:codedeploy/deploymentGroup:DeploymentGroup", testName+"-release")
+	if !group.DependsOn(attachment) {
+		t.Error("the deployment group is saved before CodeDeploy's role has its policy")
+	}
+	if got, want := group.InputString("serviceRoleArn"), fmt.Sprintf("arn:aws:iam::%s:role/%s-codedeploy-role", account, testName); got != want {
+		t.Errorf("serviceRoleArn = %q, want %q", got, want)
+	}
+}
+
+func TestReleaseArgsValidation(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		release ReleaseArgs
+		want    []string
+	}{
+		{"unknown strategy", ReleaseArgs{Strategy: "BlueGreen"}, []string{`Release.Strategy: "BlueGreen" must be`}},
+		{"percentage too high", ReleaseArgs{Strategy: ReleaseCanary, Percentage: 100}, []string{"Release.Percentage: 100 is outside 1..99"}},
+		{"negative interval", ReleaseArgs{Strategy: ReleaseLinear, IntervalMinutes: -1}, []string{"Release.IntervalMinutes: -1 is outside 1..2880"}},
+		{"latency beyond timeout", ReleaseArgs{Strategy: ReleaseAllAtOnce, LatencyAlarmMilliseconds: 31000}, []string{"Release.LatencyAlarmMilliseconds: 31000 is outside 1..30000"}},
+		{
+			"every problem at once",
+			ReleaseArgs{Strategy: ReleaseCanary, Percentage: -5, IntervalMinutes: 3000, LatencyAlarmMilliseconds: -1},
+			[]string{"Release.Percentage", "Release.IntervalMinutes", "Release.LatencyAlarmMilliseconds"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			args := testArgs()
+			args.Release = tc.release
+			r, err := run(t, args)
+			if err == nil {
+				t.Fatal("invalid release args accepted")
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not mention %q", err, want)
+				}
+			}
+			if got := r.Resources(); len(got) != 0 {
+				t.Errorf("invalid args registered %d resources", len(got))
+			}
+			if args.Release != tc.release {
+				t.Errorf("caller's Release args modified: %+v", args.Release)
+			}
+		})
+	}
+}
+
+func TestAppSpecRendersTheCodeDeployFormat(t *testing.T) {
+	t.Parallel()
+	spec := NewAppSpec("mediguard-detector", LiveAlias, "7", "8")
+	text, err := spec.YAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden, err := os.ReadFile(filepath.Join("testdata", "appspec.golden.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(text) != string(golden) {
+		t.Errorf("appspec.yml =\n%s\nwant\n%s", text, golden)
+	}
+
+	encoded, err := json.Marshal(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(encoded), `{"version":0.0,`) {
+		t.Errorf("JSON AppSpec %s does not start with version 0.0", encoded)
+	}
+	parsed, err := ParseAppSpec(encoded)
+	if err != nil {
+		t.Fatalf("ParseAppSpec(%s): %v", encoded, err)
+	}
+	want := AppSpecAliasProperties{Name: "mediguard-detector", Alias: LiveAlias, CurrentVersion: "7", TargetVersion: "8"}
+	if got := parsed.Function(); got != want {
+		t.Errorf("round trip = %+v, want %+v", got, want)
+	}
+	if !parsed.Pending() {
+		t.Error("a move from 7 to 8 is not pending")
+	}
+	if NewAppSpec("f", LiveAlias, "8", "8").Pending() {
+		t.Error("an AppSpec from 8 to 8 is pending")
+	}
+}
+
+func TestParseAppSpecRejectsBadSpecs(t *testing.T) {
+	t.Parallel()
+	resource := func(name, typ, alias, current, target string) string {
+		return fmt.Sprintf(`{%q:{"Type":%q,"Properties":{"Name":%q,"Alias":%q,"CurrentVersion":%q,"TargetVersion":%q}}}`,
+			name, typ, name, alias, current, target)
+	}
+	good := resource("fn", "AWS::Lambda::Function", "live", "1", "2")
+	tests := []struct {
+		name, text, want string
+	}{
+		{"not JSON", `version: 0.0`, "decode AppSpec"},
+		{"wrong version", `{"version":1.0,"Resources":[` + good + `]}`, "want 0.0"},
+		{"no resources", `{"version":0.0,"Resources":[]}`, "exactly one function"},
+		{"two resources", `{"version":0.0,"Resources":[` + good + `,` + good + `]}`, "exactly one function"},
+		{"not a function", `{"version":0.0,"Resources":[` + resource("fn", "AWS::ECS::Service", "live", "1", "2") + `]}`, "is not AWS::Lambda::Function"},
+		{"$LATEST target", `{"version":0.0,"Resources":[` + resource("fn", "AWS::Lambda::Function", "live", "1", "$LATEST") + `]}`, `TargetVersion "$LATEST"`},
+		{"empty current", `{"version":0.0,"Resources":[` + resource("fn", "AWS::Lambda::Function", "live", "", "2") + `]}`, `CurrentVersion ""`},
+		{"no alias", `{"version":0.0,"Resources":[` + resource("fn", "AWS::Lambda::Function", "", "1", "2") + `]}`, "Alias is empty"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := ParseAppSpec([]byte(tc.text))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("ParseAppSpec error = %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -135,6 +135,14 @@ type PipelineArgs struct {
 	Protect bool
 }
 
+// Validate reports every problem NewPipeline would reject args for, without
+// registering anything, so that a stack configuration can be checked before
+// the program creates any resource.
+func (a *PipelineArgs) Validate(name string) error {
+	_, err := a.withDefaults(name)
+	return err
+}
+
 // withDefaults validates args and returns a defaulted copy, reporting every
 // problem at once. The caller's args are never modified.
 func (a *PipelineArgs) withDefaults(name string) (PipelineArgs, error) {

@@ -631,3 +631,15 @@ func TestBuildspecsInTheRepository(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateMatchesTheConstructor(t *testing.T) {
+	t.Parallel()
+	if err := testArgs().Validate(testName); err != nil {
+		t.Errorf("valid args rejected: %v", err)
+	}
+	args := testArgs()
+	args.Targets[1].ManualApproval = false
+	if err := args.Validate(testName); err == nil || !strings.Contains(err.Error(), "stack prod needs ManualApproval") {
+		t.Errorf("Validate = %v, want the missing approval named", err)
+	}
+}

@@ -61,12 +61,15 @@ export const LAMBDA = {
     permission: ["aws:lambda/permission:Permission"],
     functionUrl: ["aws:lambda/functionUrl:FunctionUrl"],
     eventInvokeConfig: ["aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig"],
+    eventSourceMapping: ["aws:lambda/eventSourceMapping:EventSourceMapping"],
+    invocation: ["aws:lambda/invocation:Invocation"],
 } as const;
 
 export const MESSAGING = {
     topic: ["aws:sns/topic:Topic"],
     topicPolicy: ["aws:sns/topicPolicy:TopicPolicy"],
     queue: ["aws:sqs/queue:Queue"],
+    topicSubscription: ["aws:sns/topicSubscription:TopicSubscription"],
     queuePolicy: ["aws:sqs/queuePolicy:QueuePolicy"],
     redrivePolicy: ["aws:sqs/redrivePolicy:RedrivePolicy"],
 } as const;

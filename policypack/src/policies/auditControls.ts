@@ -5,7 +5,7 @@ import { PolicyResource } from "@pulumi/policy";
 import { requireTrue, unknownSwitch } from "../lib/checks";
 import { HipaaPolicy, resourcePolicy, stackPolicy } from "../lib/hipaa";
 import { attachedTo, classificationOf, inputsOf, ofType, purposeOf, refersTo } from "../lib/stack";
-import { EC2, isOneOf, LAMBDA, LOGGING, S3 } from "../lib/tokens";
+import { EC2, isOneOf, LAMBDA, LOGGING, MESSAGING, S3 } from "../lib/tokens";
 import { isPresent, Read, readPath, UNKNOWN, unknownString } from "../lib/values";
 import { isLogTarget } from "./encryption";
 
@@ -489,10 +489,30 @@ export const lambdaTracingActive = resourcePolicy(
     },
 );
 
+/**
+ * True when the stack invokes fn only synchronously: an event source mapping polls for it or a
+ * lambda.Invocation calls it, and nothing can invoke it asynchronously (a permission for a
+ * service principal, an SNS subscription, an S3 notification, an async invoke config).
+ * Failures of synchronous calls return to the caller (and a mapping's queue redrives them),
+ * so there is nothing for a dead-letter queue to catch.
+ */
+function invokedOnlySynchronously(resources: readonly PolicyResource[], fn: PolicyResource): boolean {
+    const sync = [...ofType(resources, LAMBDA.eventSourceMapping), ...ofType(resources, LAMBDA.invocation)].some((r) =>
+        refersTo(r, "functionName", fn),
+    );
+    const async =
+        ofType(resources, LAMBDA.permission).some((r) => refersTo(r, "function", fn)) ||
+        ofType(resources, MESSAGING.topicSubscription).some((r) => refersTo(r, "endpoint", fn)) ||
+        ofType(resources, S3.notification).some((r) => refersTo(r, "lambdaFunctions", fn)) ||
+        ofType(resources, LAMBDA.eventInvokeConfig).some((r) => refersTo(r, "functionName", fn));
+    return sync && !async;
+}
+
 export const lambdaDLQConfigured = stackPolicy(
     {
         name: "lambda-dlq-configured",
-        description: "Lambda functions send failed asynchronous invocations to a dead-letter queue or an on-failure destination.",
+        description:
+            "Lambda functions that can be invoked asynchronously send failed invocations to a dead-letter queue or an on-failure destination (functions the stack only invokes synchronously, through an event source mapping or a lambda.Invocation, are exempt).",
         safeguard,
         sections: ["164.312(b)", "164.308(a)(6)(i)"],
         anchors: [
@@ -508,7 +528,7 @@ export const lambdaDLQConfigured = stackPolicy(
     [...LAMBDA.function, ...LAMBDA.eventInvokeConfig],
     (resources, _config, report) => {
         for (const fn of ofType(resources, LAMBDA.function)) {
-            if (isPresent(inputsOf(fn).get("deadLetterConfig.targetArn"))) {
+            if (isPresent(inputsOf(fn).get("deadLetterConfig.targetArn")) || invokedOnlySynchronously(resources, fn)) {
                 continue;
             }
             const onFailure = attachedTo(resources, LAMBDA.eventInvokeConfig, "functionName", fn).some((c) =>

@@ -359,7 +359,25 @@ export const cases: readonly Case[] = [
     { policy: audit.lambdaConcurrencyLimit, name: "unreserved", mutate: set("Function", "detector", "reservedConcurrentExecutions", undefined), expect: ["has no reserved concurrency"] },
     { policy: audit.lambdaConcurrencyLimit, name: "-1 means unreserved", mutate: set("Function", "detector", "reservedConcurrentExecutions", -1), expect: ["has no reserved concurrency"] },
     { policy: audit.lambdaTracingActive, name: "pass-through tracing", mutate: set("Function", "detector", "tracingConfig.mode", "PassThrough"), expect: ["tracingConfig.mode is PassThrough"] },
-    { policy: audit.lambdaDLQConfigured, name: "no DLQ", mutate: set("Function", "detector", "deadLetterConfig", undefined), expect: ["function detector has no dead-letter queue"] },
+    { policy: audit.lambdaDLQConfigured, name: "no DLQ on an EventBridge-invoked function", mutate: set("Function", "detector", "deadLetterConfig", undefined), expect: ["function detector has no dead-letter queue"] },
+    {
+        policy: audit.lambdaDLQConfigured,
+        name: "function only polled by an event source mapping passes",
+        mutate: all(set("Function", "detector", "deadLetterConfig", undefined), drop("Permission", "detector-events")),
+        expect: [],
+    },
+    {
+        policy: audit.lambdaDLQConfigured,
+        name: "function with no invoker in the stack",
+        mutate: all(set("Function", "detector", "deadLetterConfig", undefined), drop("Permission", "detector-events"), drop("EventSourceMapping", "detector-frames")),
+        expect: ["function detector has no dead-letter queue"],
+    },
+    {
+        policy: audit.lambdaDLQConfigured,
+        name: "mapping of a different function",
+        mutate: all(set("Function", "detector", "deadLetterConfig", undefined), drop("Permission", "detector-events"), depend("EventSourceMapping", "detector-frames", "functionName", ["detector-role"])),
+        expect: ["function detector has no dead-letter queue"],
+    },
     {
         policy: audit.lambdaDLQConfigured,
         name: "on-failure destination passes",

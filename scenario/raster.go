@@ -265,21 +265,41 @@ func (c *canvas) expose(gain float64, infrared bool, rng *rand.Rand, sigma float
 		noise[i] = int32(math.Round(float64(i-510) * sigma / 147.8))
 	}
 	g := int32(math.Round(gain * 256))
-	pix := c.img.Pix
-	for i := 0; i+3 < len(pix); i += 4 {
-		u := rng.Uint64()
-		n := noise[u&0xff+(u>>8)&0xff+(u>>16)&0xff+(u>>24)&0xff]
-		r, gr, b := int32(pix[i]), int32(pix[i+1]), int32(pix[i+2])
-		if infrared {
-			// IR illuminators make fabrics and skin bright and the scene flat.
-			l := (77*r + 150*gr + 29*b) >> 8
-			v := clampInt((((l*g)>>8-110)*333)>>8 + 115 + n)
-			pix[i], pix[i+1], pix[i+2] = v, v, v
-			continue
+	// The IR illuminator sits next to the lens: the image centre is lit
+	// best. The falloff (in 1/256) separates into row and column terms.
+	var rowFall, colFall []int32
+	if infrared {
+		rowFall, colFall = make([]int32, c.h), make([]int32, c.w)
+		for y := range c.h {
+			d := (float64(y)+0.5)/float64(c.h) - 0.5
+			rowFall[y] = int32(256 * 0.5 * d * d)
 		}
-		pix[i] = clampInt((r*g)>>8 + n)
-		pix[i+1] = clampInt((gr*g)>>8 + n)
-		pix[i+2] = clampInt((b*g)>>8 + n)
+		for x := range c.w {
+			d := (float64(x)+0.5)/float64(c.w) - 0.5
+			colFall[x] = int32(256 * 0.5 * d * d)
+		}
+	}
+	pix := c.img.Pix
+	for y := range c.h {
+		row := y * c.img.Stride
+		for x := range c.w {
+			i := row + x*4
+			u := rng.Uint64()
+			n := noise[u&0xff+(u>>8)&0xff+(u>>16)&0xff+(u>>24)&0xff]
+			r, gr, b := int32(pix[i]), int32(pix[i+1]), int32(pix[i+2])
+			if infrared {
+				// IR illuminators make fabrics and skin bright and the
+				// scene flat; no colour survives.
+				l := (77*r + 150*gr + 29*b) >> 8
+				l = l * (256 - rowFall[y] - colFall[x]) >> 8
+				v := clampInt((((l*g)>>8-110)*333)>>8 + 115 + n)
+				pix[i], pix[i+1], pix[i+2] = v, v, v
+				continue
+			}
+			pix[i] = clampInt((r*g)>>8 + n)
+			pix[i+1] = clampInt((gr*g)>>8 + n)
+			pix[i+2] = clampInt((b*g)>>8 + n)
+		}
 	}
 }
 

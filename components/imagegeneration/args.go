@@ -10,6 +10,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/mediguard/mediguard/components/videostream"
 	"github.com/mediguard/mediguard/functions/kvsconfig/invocation"
 )
 
@@ -232,4 +233,14 @@ func setDefault[T comparable](v *T, def T) {
 	if *v == zero {
 		*v = def
 	}
+}
+
+// VideoStreams returns the Streams of the given VideoStream components: each
+// stream with the producer role that sends its video.
+func VideoStreams(streams ...*videostream.VideoStream) []Stream {
+	out := make([]Stream, len(streams))
+	for i, s := range streams {
+		out[i] = Stream{StreamARN: s.StreamARN, ProducerRoleARN: s.ProducerRoleARN}
+	}
+	return out
 }

@@ -159,6 +159,8 @@ var (
 
 func pick(rng *rand.Rand, p []rgb) rgb { return p[rng.IntN(len(p))] }
 
+// newActor dresses a person for their role: gowns for patients, scrubs
+// for staff, street clothes for visitors.
 func newActor(r role, rng *rand.Rand) *actor {
 	c := clothing{skin: pick(rng, skins), hair: pick(rng, hairs), blanket: pick(rng, blankets)}
 	switch r {

@@ -35,7 +35,7 @@ const (
 type pose int
 
 const (
-	poseStand    pose = iota // upright, arms at the sides, seen from the front
+	poseStand    pose = iota // upright, arms at the sides, seen from the front; rotated, lying in bed
 	poseWalk                 // upright, legs and arms swinging (three-quarter view)
 	poseSitChair             // seated on a chair, thighs level (side view)
 	poseSitBed               // sitting up in bed, legs along the mattress; root at the hip
@@ -47,6 +47,9 @@ const (
 // for upright and seated postures), y up, facing +x.
 type bodyPoints [jointCount]vec
 
+// localPose returns posture p: phase drives the walking gait, facing turns
+// side-view postures, and fidget (0..1) with variant picks a small movement
+// of a patient lying in bed.
 func localPose(p pose, phase, facing float64, fidget float64, variant int) bodyPoints {
 	f := facing
 	var b bodyPoints
@@ -147,6 +150,7 @@ type figure struct {
 	blanket bool
 }
 
+// figure poses the placement in a w x h image.
 func (p placement) figure(phase float64, w, h int) figure {
 	return blendPlacements(p, p, 0, phase, w, h)
 }

@@ -11,6 +11,7 @@ type Point struct{ X, Y float64 }
 // rect is an axis-aligned normalised rectangle.
 type rect struct{ X0, Y0, X1, Y1 float64 }
 
+// polygon is the rectangle grown by margin on every side, clipped to the image.
 func (r rect) polygon(margin float64) []Point {
 	x0, y0 := max(0, r.X0-margin), max(0, r.Y0-margin)
 	x1, y1 := min(1, r.X1+margin), min(1, r.Y1+margin)
@@ -141,6 +142,7 @@ var layouts = map[string]*layout{
 	},
 }
 
+// LayoutNames lists the room layout names in order; the first is the default.
 func LayoutNames() []string {
 	names := make([]string, 0, len(layouts))
 	for n := range layouts {

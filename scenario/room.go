@@ -12,6 +12,7 @@ type palette struct {
 	scribbles                                                 [4]rgb
 }
 
+// newPalette picks the room colours from the seed.
 func newPalette(rng *rand.Rand) palette {
 	walls := []rgb{{214, 208, 190}, {196, 210, 214}, {222, 214, 200}, {200, 204, 186}, {230, 226, 220}}
 	floors := []rgb{{150, 140, 120}, {120, 128, 132}, {170, 160, 140}, {110, 100, 90}}

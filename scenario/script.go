@@ -30,6 +30,7 @@ type effect struct {
 	from, full, off float64
 }
 
+// level is how far the effect is in at time t: 0 (none) to 1 (complete).
 func (e effect) level(t float64) float64 {
 	switch {
 	case e.full <= 0 || t < e.from:
@@ -93,6 +94,8 @@ func seedFor(s Spec) (uint64, uint64) {
 	return uint64(s.Seed), h.Sum64()
 }
 
+// newScene scripts a normalised spec: the room, the people and their
+// timelines, the light and the camera effects, all drawn from the seed.
 func newScene(s Spec) (*scene, error) {
 	loc, err := time.LoadLocation(s.TimeZone)
 	if err != nil {
@@ -351,6 +354,8 @@ func scriptBedExitFall(sc *scene) {
 	sc.fall()
 }
 
+// scriptBedExit: the patient rests, then gets out of bed and walks towards
+// the chair; atRisk sets the bed_exit_risk flag that makes it an event.
 func scriptBedExit(sc *scene, atRisk bool) {
 	sc.risk.BedExit = atRisk
 	if sc.rng.IntN(3) == 0 {
@@ -450,6 +455,7 @@ func tamperBackdrop(sc *scene) {
 	}
 }
 
+// scriptCovered: a hand or towel covers the lens, mostly removed later.
 func scriptCovered(sc *scene) {
 	tamperBackdrop(sc)
 	t := sc.uniform(6, 12)
@@ -466,6 +472,7 @@ func scriptCovered(sc *scene) {
 	sc.tag("covered")
 }
 
+// scriptDefocused: the lens goes strongly out of focus for good.
 func scriptDefocused(sc *scene) {
 	tamperBackdrop(sc)
 	t := sc.uniform(6, 12)
@@ -473,6 +480,7 @@ func scriptDefocused(sc *scene) {
 	sc.tag("defocused")
 }
 
+// scriptMoved: the camera is bumped; the view rotates and shifts for good.
 func scriptMoved(sc *scene) {
 	tamperBackdrop(sc)
 	t := sc.uniform(6, 12)

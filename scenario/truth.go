@@ -74,6 +74,7 @@ type truthTracker struct {
 	bedBox   box
 }
 
+// newTruthTracker prepares the zone geometry the conditions are tested on.
 func newTruthTracker(sc *scene) *truthTracker {
 	tr := &truthTracker{sc: sc, open: map[episodeKey]time.Time{}, bedZone: sc.lay.bedZone(), zone: sc.lay.restrictedZone()}
 	w, h := float64(sc.spec.Width), float64(sc.spec.Height)

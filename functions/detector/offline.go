@@ -74,10 +74,14 @@ func (p *Pipeline) checkCamera(ctx context.Context, stream string, now time.Time
 		return false, nil
 	}
 	ev := detection.OfflineEvent(cfg, st.LastFrameAt, now, st.LastFrameKey)
-	if err := p.raise(ctx, cfg, ev, nil); err != nil {
+	published, err := p.raise(ctx, cfg, ev, nil)
+	if err != nil {
 		return true, err
 	}
-	p.audit(ctx, "camera.offline", audit.Succeeded, "", "camera:"+cfg.CameraID, "episode:"+ev.EpisodeID)
-	p.metric(map[string]string{"EventType": string(ev.Type)}, emf.Metric{Name: "Events", Unit: emf.Count, Values: []float64{1}})
+	if published {
+		// Later checks during the same outage find the episode published.
+		p.audit(ctx, "camera.offline", audit.Succeeded, "", "camera:"+cfg.CameraID, "episode:"+ev.EpisodeID)
+		p.metric(map[string]string{"EventType": string(ev.Type)}, emf.Metric{Name: "Events", Unit: emf.Count, Values: []float64{1}})
+	}
 	return true, nil
 }

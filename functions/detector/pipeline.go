@@ -120,7 +120,7 @@ func (p *Pipeline) analyse(ctx context.Context, f FrameRef, object string) ([]de
 			return nil, reject(ReasonFrameCorrupt, "the frame does not decode as an acceptable JPEG")
 		}
 		for _, ev := range events {
-			if err := p.raise(ctx, cfg, ev, jpeg); err != nil {
+			if _, err := p.raise(ctx, cfg, ev, jpeg); err != nil {
 				return nil, err
 			}
 		}
@@ -191,26 +191,27 @@ func (p *Pipeline) fetch(ctx context.Context, f FrameRef) ([]byte, error) {
 
 // raise alerts one episode once: claim it, store the masked snapshot (when
 // there is a frame), publish, and mark it published. A failure after the
-// claim releases it so a retry publishes.
-func (p *Pipeline) raise(ctx context.Context, cfg detection.CameraConfig, ev detection.Event, frame []byte) error {
+// claim releases it so a retry publishes. It reports whether this call
+// published (false: the episode was already published).
+func (p *Pipeline) raise(ctx context.Context, cfg detection.CameraConfig, ev detection.Event, frame []byte) (bool, error) {
 	won, err := p.Alerts.Claim(ctx, ev)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if won == claimPublished {
 		p.audit(ctx, "alert.publish", audit.Skipped, "already_published", "episode:"+ev.EpisodeID)
-		return nil
+		return false, nil
 	}
 	evidenceKey, messageID, err := p.deliver(ctx, cfg, ev, frame)
 	if err != nil {
 		p.audit(ctx, "alert.publish", audit.Failed, "retry", "episode:"+ev.EpisodeID)
 		if releaseErr := p.Alerts.Release(ctx, ev.EpisodeID); releaseErr != nil {
-			return errors.Join(err, releaseErr)
+			return false, errors.Join(err, releaseErr)
 		}
-		return err
+		return false, err
 	}
 	if err := p.Alerts.MarkPublished(ctx, ev.EpisodeID, messageID, evidenceKey); err != nil {
-		return err
+		return false, err
 	}
 	objects := []string{"episode:" + ev.EpisodeID, "sns-message:" + messageID}
 	if evidenceKey != "" {
@@ -219,7 +220,7 @@ func (p *Pipeline) raise(ctx context.Context, cfg detection.CameraConfig, ev det
 	p.audit(ctx, "alert.publish", audit.Succeeded, "", objects...)
 	p.Log.InfoContext(ctx, "alert published", "episode_id", ev.EpisodeID, "camera_id", ev.CameraID,
 		"type", string(ev.Type), "severity", string(ev.Severity), "sns_message_id", messageID)
-	return nil
+	return true, nil
 }
 
 // deliver stores the evidence (when there is a frame) and publishes the alert.

@@ -441,6 +441,12 @@ func TestCameraOffline(t *testing.T) {
 					t.Errorf("offline alert %+v", a)
 				}
 			}
+			if n := r.metricSum("Events", "EventType", string(detection.EventCameraOffline)); n != float64(tc.wantAlerts) {
+				t.Errorf("Events{EventType=camera_offline} = %v, want %d (once per outage)", n, tc.wantAlerts)
+			}
+			if n := r.metricSum("CamerasChecked", "", ""); n != float64(len(tc.checks)) {
+				t.Errorf("CamerasChecked = %v, want %d", n, len(tc.checks))
+			}
 		})
 	}
 }

@@ -128,10 +128,7 @@ func compose(ctx *pulumi.Context, cfg StackConfig, opts Options) (*deployment, e
 	if err != nil {
 		return nil, err
 	}
-	subscribers := make([]anomalydetector.Subscriber, len(cfg.AlertSubscribers))
-	for i, s := range cfg.AlertSubscribers {
-		subscribers[i] = anomalydetector.Subscriber{Protocol: s.Protocol, Endpoint: pulumi.String(s.Endpoint)}
-	}
+	subscribers := alertSubscribers(ctx, cfg.AlertSubscribers)
 	d.detector, err = anomalydetector.NewAnomalyDetector(ctx, "detector", &anomalydetector.AnomalyDetectorArgs{
 		Code:                code,
 		FramesBucketName:    d.frames.BucketName,
@@ -144,6 +141,7 @@ func compose(ctx *pulumi.Context, cfg StackConfig, opts Options) (*deployment, e
 		AlarmTopicARN:       d.opsTopic.Arn,
 		Subscribers:         subscribers,
 		ReservedConcurrency: cfg.DetectorReservedConcurrency,
+		Release:             detectorRelease(cfg.Environment),
 		LogRetentionDays:    cfg.Retention.AppLogDays,
 		Environment:         map[string]string{"MEDIGUARD_ENVIRONMENT": cfg.Environment},
 		Protect:             cfg.Protect,
@@ -221,5 +219,6 @@ func (d *deployment) export(ctx *pulumi.Context) {
 	ctx.Export("detectorFunction", d.detector.FunctionName)
 	ctx.Export("frameQueueUrl", d.detector.QueueURL)
 	ctx.Export("alertTopicArn", d.detector.AlertTopicARN)
+	d.exportRelease(ctx)
 	ctx.Export("operationsTopicArn", d.opsTopic.Arn)
 }

@@ -62,19 +62,18 @@ var marshalOptions = plugin.MarshalOptions{
 	SkipInternalKeys: true,
 }
 
-// providerFor is the default AWS provider every resource of the stack is created with.
+// providerFor is the default AWS provider every resource of the stack is created with, with
+// the input the pack reads from it (the region). @pulumi/policy needs a provider with
+// properties on every custom resource.
 func providerFor(s Stack) (*pulumirpc.AnalyzerProviderResource, error) {
-	props, err := plugin.MarshalProperties(resource.PropertyMap{
-		"region":  resource.NewStringProperty(s.Region),
-		"version": resource.NewStringProperty("6.83.4"),
-	}, marshalOptions)
+	props, err := plugin.MarshalProperties(resource.PropertyMap{"region": resource.NewStringProperty(s.Region)}, marshalOptions)
 	if err != nil {
 		return nil, fmt.Errorf("marshal provider properties: %w", err)
 	}
 	return &pulumirpc.AnalyzerProviderResource{
 		Type:       "pulumi:providers:aws",
-		Name:       "default_6_83_4",
-		Urn:        fmt.Sprintf("urn:pulumi:%s::%s::pulumi:providers:aws::default_6_83_4", s.Name, s.Project),
+		Name:       "default",
+		Urn:        fmt.Sprintf("urn:pulumi:%s::%s::pulumi:providers:aws::default", s.Name, s.Project),
 		Properties: props,
 	}, nil
 }

@@ -277,3 +277,21 @@ func TestBrokenVariantsAreBlocked(t *testing.T) {
 		}
 	}
 }
+
+// TestRegionOutsideTheAllowedListIsBlocked deploys the real program's resources with a provider
+// in a region the pack does not allow.
+func TestRegionOutsideTheAllowedListIsBlocked(t *testing.T) {
+	pack := startPack(t)
+	s := synth(t, "prod", false)
+	s.Region = "eu-central-1"
+	res := check(t, pack, s)
+	blocked := 0
+	for _, v := range res.Mandatory() {
+		if v.Policy == "allowed-regions" {
+			blocked++
+		}
+	}
+	if blocked == 0 {
+		t.Fatal("no allowed-regions violation for a stack in eu-central-1")
+	}
+}

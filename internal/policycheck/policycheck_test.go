@@ -240,6 +240,9 @@ func TestBrokenVariantsAreBlocked(t *testing.T) {
 				in["enableKeyRotation"] = resource.NewBoolProperty(false)
 			})
 		}, policy: "kms-key-rotation-enabled", resource: "phi-key"},
+		{name: "KMS key not protected", resources: func() []recorder.Resource {
+			return edit(t, base, "aws:kms/key:Key", "phi-key", func(_ resource.PropertyMap, r *recorder.Resource) { r.Protect = false })
+		}, policy: "kms-key-not-pending-deletion", resource: "phi-key"},
 		{name: "versioning suspended", resources: func() []recorder.Resource {
 			return edit(t, base, versioningType, "frames-versioning", func(in resource.PropertyMap, _ *recorder.Resource) {
 				in["versioningConfiguration"] = resource.NewObjectProperty(resource.PropertyMap{"status": resource.NewStringProperty("Suspended")})

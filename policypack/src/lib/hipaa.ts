@@ -122,6 +122,8 @@ export interface ResourceCheck<C> {
     readonly config: C & BaseConfig;
     /** Inputs of the resource's provider (region lives there), when the engine sent them. */
     readonly provider?: Inputs;
+    /** The protect resource option. */
+    readonly protect: boolean;
 }
 
 /** A resource check reports findings (without remediation: the builder appends it). */
@@ -226,6 +228,7 @@ export function resourcePolicy<C = object>(
                 inputs: new Inputs(args.props),
                 config,
                 provider: args.provider ? new Inputs(args.provider.props) : undefined,
+                protect: args.opts.protect,
             };
             validate(check, (finding) => reportViolation(withRemediation(meta, finding)));
         },

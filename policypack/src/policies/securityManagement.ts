@@ -15,6 +15,7 @@ const safeguard = "164.308 Administrative safeguards" as const;
 
 interface KeyDeletionConfig {
     readonly minimumDeletionWindowDays: number;
+    readonly requireProtect: boolean;
 }
 
 export const kmsKeyNotPendingDeletion = resourcePolicy<KeyDeletionConfig>(
@@ -29,7 +30,7 @@ export const kmsKeyNotPendingDeletion = resourcePolicy<KeyDeletionConfig>(
         ],
         referenceRows: ["kms-key-not-pending-deletion"],
         components: ["PhiKey"],
-        remediation: "leave isEnabled true and set deletionWindowInDays: 30 on the aws.kms.Key.",
+        remediation: "leave isEnabled true, set deletionWindowInDays: 30 and (where the stack config requires it) the protect resource option on the aws.kms.Key.",
         enforcementLevel: "mandatory",
         config: {
             minimumDeletionWindowDays: {
@@ -38,6 +39,11 @@ export const kmsKeyNotPendingDeletion = resourcePolicy<KeyDeletionConfig>(
                 maximum: 30,
                 default: 30,
                 description: "Shortest deletion waiting period a key may have, in days.",
+            },
+            requireProtect: {
+                type: "boolean",
+                default: false,
+                description: "Require the protect resource option, so `pulumi destroy` cannot schedule the key's deletion (set for prod).",
             },
         },
     },
@@ -56,6 +62,9 @@ export const kmsKeyNotPendingDeletion = resourcePolicy<KeyDeletionConfig>(
             report(`KMS key ${r.name} has no explicit deletionWindowInDays.`);
         } else if (days < r.config.minimumDeletionWindowDays) {
             report(`KMS key ${r.name} has a deletion window of ${days} days, less than ${r.config.minimumDeletionWindowDays}.`);
+        }
+        if (r.config.requireProtect && !r.protect) {
+            report(`KMS key ${r.name} is not protected, so a destroy or a replacement can schedule its deletion.`);
         }
     },
 );

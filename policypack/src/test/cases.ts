@@ -73,6 +73,16 @@ export const cases: readonly Case[] = [
     { policy: admin.kmsKeyNotPendingDeletion, name: "disabled key", mutate: set("Key", "phi-key", "isEnabled", false), expect: ["is disabled"] },
     { policy: admin.kmsKeyNotPendingDeletion, name: "short deletion window", mutate: set("Key", "phi-key", "deletionWindowInDays", 7), expect: ["deletion window of 7 days"] },
     { policy: admin.kmsKeyNotPendingDeletion, name: "implicit deletion window", mutate: set("Key", "phi-key", "deletionWindowInDays", undefined), expect: ["no explicit deletionWindowInDays"] },
+    { policy: admin.kmsKeyNotPendingDeletion, name: "unprotected key where the stack requires protect", mutate: () => undefined, config: { "kms-key-not-pending-deletion": { requireProtect: true } }, expect: ["KMS key phi-key is not protected"] },
+    {
+        policy: admin.kmsKeyNotPendingDeletion,
+        name: "protected key passes",
+        mutate: (f) => {
+            find(f, "Key", "phi-key").protect = true;
+        },
+        config: { "kms-key-not-pending-deletion": { requireProtect: true } },
+        expect: [],
+    },
     { policy: admin.kmsKeyNotPendingDeletion, name: "configured minimum", mutate: set("Key", "phi-key", "deletionWindowInDays", 14), config: { "kms-key-not-pending-deletion": { minimumDeletionWindowDays: 14 } }, expect: [] },
     { policy: admin.guardDutyEnabled, name: "enabled detector passes", mutate: add({ type: "aws:guardduty/detector:Detector", name: "gd", props: { enable: true }, deps: {} }), expect: [] },
     { policy: admin.guardDutyEnabled, name: "disabled detector", mutate: add({ type: "aws:guardduty/detector:Detector", name: "gd", props: { enable: false }, deps: {} }), expect: ["GuardDuty detector gd is disabled"] },

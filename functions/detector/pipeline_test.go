@@ -147,10 +147,12 @@ func TestScenarioAlertsOncePerEpisodeAndCarriesNoPHI(t *testing.T) {
 		r.aws.mu.Unlock()
 		outputs["table "+table] = items
 	}
+	r.aws.mu.Lock()
 	for key, h := range r.aws.puts {
 		meta, _ := json.Marshal(h)
 		outputs["evidence headers "+key] = meta
 	}
+	r.aws.mu.Unlock()
 	jpegMagic := []byte{0xFF, 0xD8, 0xFF}
 	for what, data := range outputs {
 		for _, id := range plantedIdentifiers {

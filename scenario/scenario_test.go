@@ -97,6 +97,8 @@ func TestBadSpecsAreRejected(t *testing.T) {
 		{"unknown layout", func(s *Spec) { s.Layout = "attic" }, `unknown layout "attic"`},
 		{"huge size", func(s *Spec) { s.Width, s.Height = 8000, 6000 }, "size 8000x6000"},
 		{"zero size", func(s *Spec) { s.Width, s.Height = 0, 0 }, "size 0x0"},
+		{"portrait", func(s *Spec) { s.Width, s.Height = 240, 320 }, "aspect ratio"},
+		{"panorama", func(s *Spec) { s.Width, s.Height = 320, 151 }, "aspect ratio"},
 		{"bad name", func(s *Spec) { s.Name = "../etc" }, "name must match"},
 		{"too short", func(s *Spec) { s.Duration = 10 * time.Second }, "shorter than"},
 		{"too many frames", func(s *Spec) { s.Duration = 24 * time.Hour }, "exceed the limit"},

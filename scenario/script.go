@@ -152,14 +152,20 @@ func (sc *scene) randomAmbient() {
 
 // Bed geometry shared by the in-bed scripts.
 
-// lying is the patient lying on their back in bed, head on the pillow.
+// lying is the patient lying on their back in bed, head on the pillow. The
+// body is sized on the bed as drawn at the 4:3 design aspect, so wider
+// frames (which stretch the room, not people) keep it on the mattress.
 func (sc *scene) lying() placement {
-	l, w, h := sc.lay, sc.spec.Width, sc.spec.Height
+	l, w, h := sc.lay, float64(sc.spec.Width), float64(sc.spec.Height)
 	head, foot := l.bedAxis()
-	dx, dy := (head.X-foot.X)*float64(w), (head.Y-foot.Y)*float64(h)
-	length := math.Hypot(dx, dy)
-	at := Point{foot.X + (head.X-foot.X)*0.07, foot.Y + (head.Y-foot.Y)*0.07}
-	return placement{pose: poseStand, at: at, height: 0.84 * length / float64(h), angle: math.Atan2(dx, -dy), facing: 1, blanket: true}
+	dx, dy := (head.X-foot.X)*w, (head.Y-foot.Y)*h
+	body := 0.84 * math.Hypot((head.X-foot.X)*h*4/3, dy) // pixels
+	// The head (0.905 body heights above the feet) rests on the pillow
+	// centre, 9 % of the bed length in from the head end.
+	n := math.Hypot(dx, dy)
+	pillow := vec{(head.X + (foot.X-head.X)*0.09) * w, (head.Y + (foot.Y-head.Y)*0.09) * h}
+	feet := pillow.sub(vec{dx / n, dy / n}.mul(0.905 * body))
+	return placement{pose: poseStand, at: Point{feet.X / w, feet.Y / h}, height: body / h, angle: math.Atan2(dx, -dy), facing: 1, blanket: true}
 }
 
 // sittingUp is the patient sitting up in bed, rotated about the hips.

@@ -100,7 +100,7 @@ type Spec struct {
 	Seed     int64         // drives positions, sizes, colours, timing, noise
 	Layout   string        // room layout name, see Layouts
 	FPS      int           // frames per second, 1..30
-	Width    int           // pixels, 64..1920
+	Width    int           // pixels, 64..1920; Width/Height 1.2..1.9
 	Height   int           // pixels, 48..1080
 	Duration time.Duration // video length (default: the kind's minimum)
 	Start    time.Time     // capture time of frame 1 (default: a fixed day, at night for night kinds)
@@ -120,6 +120,8 @@ const (
 	DefaultHeight   = 240
 	DefaultTimeZone = "America/New_York"
 	maxFrames       = 20000
+	minAspect       = 1.2 // width / height
+	maxAspect       = 1.9
 )
 
 var nameRE = regexp.MustCompile(`^[a-z0-9-]{1,64}$`)
@@ -145,6 +147,11 @@ func (s Spec) Normalize() (Spec, error) {
 	}
 	if s.Width < 64 || s.Width > 1920 || s.Height < 48 || s.Height > 1080 {
 		return s, fmt.Errorf("scenario spec %s: size %dx%d out of range 64x48..1920x1080", s.Name, s.Width, s.Height)
+	}
+	// Rooms are laid out in normalised coordinates for camera-like aspect
+	// ratios; far outside them people no longer fit the furniture.
+	if aspect := float64(s.Width) / float64(s.Height); aspect < minAspect || aspect > maxAspect {
+		return s, fmt.Errorf("scenario spec %s: size %dx%d has aspect ratio %.2f, want %.1f..%.1f (4:3 to 16:9)", s.Name, s.Width, s.Height, aspect, minAspect, maxAspect)
 	}
 	if s.Duration == 0 {
 		s.Duration = info.minDuration

@@ -68,6 +68,7 @@ type truthTracker struct {
 	events   []TruthEvent
 	wasInBed bool
 	prev     []actorState
+	still    []figure  // per actor, the posture at its last counted movement
 	moved    time.Time // last frame with motion in the bed zone
 	bedZone  []Point
 	zone     []Point
@@ -76,7 +77,7 @@ type truthTracker struct {
 
 // newTruthTracker prepares the zone geometry the conditions are tested on.
 func newTruthTracker(sc *scene) *truthTracker {
-	tr := &truthTracker{sc: sc, open: map[episodeKey]time.Time{}, bedZone: sc.lay.bedZone(), zone: sc.lay.restrictedZone()}
+	tr := &truthTracker{sc: sc, open: map[episodeKey]time.Time{}, bedZone: sc.lay.bedZone(), zone: sc.lay.restrictedZone(), still: make([]figure, len(sc.actors))}
 	w, h := float64(sc.spec.Width), float64(sc.spec.Height)
 	tr.bedBox = box{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
 	for _, p := range tr.bedZone {
@@ -109,8 +110,15 @@ func (tr *truthTracker) observe(i int, ts time.Time, t float64, states []actorSt
 		foot := b.foot(w, h)
 		pb := PersonBox{Patient: a.role == rolePatient, X0: b.X0 / float64(w), Y0: b.Y0 / float64(h), X1: b.X1 / float64(w), Y1: b.Y1 / float64(h), Fallen: st.pose == poseFallen}
 		boxes = append(boxes, pb)
-		if tr.prev != nil && tr.prev[k].visible && moved(tr.prev[k].fig, st.fig) && overlaps(b, tr.bedBox) {
-			motion = true
+		// Movement is measured from the posture at the last counted
+		// movement, so slow motion at a high frame rate adds up.
+		if tr.prev == nil || !tr.prev[k].visible {
+			tr.still[k] = st.fig
+		} else if moved(tr.still[k], st.fig) {
+			tr.still[k] = st.fig
+			if overlaps(b, tr.bedBox) {
+				motion = true
+			}
 		}
 		if st.pose == poseFallen {
 			active = append(active, episodeKey{detection.EventFall, ""})
@@ -178,9 +186,9 @@ func (tr *truthTracker) finish(end time.Time) []TruthEvent {
 	return tr.events
 }
 
-// moved reports whether any joint moved by a pixel or more between two
-// frames: visible motion. The last frames of an eased movement can shift a
-// limb by a fraction of a pixel, which no camera shows.
+// moved reports whether any joint moved by a pixel or more: visible motion.
+// The last frames of an eased movement can shift a limb by a fraction of a
+// pixel, which no camera shows.
 func moved(a, b figure) bool {
 	for i := range a.j {
 		d := a.j[i].sub(b.j[i])

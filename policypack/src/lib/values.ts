@@ -150,31 +150,27 @@ export class Inputs {
     }
 }
 
-/** Reads path from an already-normalised element (list items returned by Inputs.list). */
+/**
+ * Reads a dotted path from a value (a resource's inputs or an element of a list input). Pulumi
+ * flattens single-item blocks to objects in some providers and keeps one-element lists in
+ * others, so a one-element list on the way is read through.
+ */
 export function readPath(root: unknown, path: string): Read {
     let cur: Read = normalise(root);
     if (path === "") {
         return cur;
     }
     for (const key of path.split(".")) {
+        if (Array.isArray(cur) && cur.length === 1) {
+            cur = normalise(cur[0]);
+        }
         if (cur === UNKNOWN || cur === undefined) {
             return cur;
         }
-        if (typeof cur !== "object" || cur === null) {
+        if (typeof cur !== "object" || cur === null || Array.isArray(cur)) {
             return undefined;
         }
-        if (Array.isArray(cur)) {
-            // Pulumi flattens MaxItems=1 blocks to objects in some providers and keeps lists in
-            // others; a single-element list is read through transparently.
-            if (cur.length !== 1) {
-                return undefined;
-            }
-            cur = normalise(cur[0]);
-            if (cur === UNKNOWN || cur === undefined || typeof cur !== "object" || cur === null) {
-                return cur === UNKNOWN ? UNKNOWN : undefined;
-            }
-        }
-        cur = normalise((cur as Record<string, unknown>)[key]);
+        cur = normalise(cur[key]);
     }
     return cur;
 }

@@ -833,6 +833,11 @@ func TestCatalogVariantsHaveTheTruthOfTheirKind(t *testing.T) {
 			if e.Type != want[i].typ {
 				t.Errorf("%s (%s): event %d is %s, want %s", tr.Name, tr.Layout, i, e.Type, want[i].typ)
 			}
+			// Engines confirm over a few frames; an episode must last
+			// long enough to be detectable.
+			if d := e.End.Sub(e.Start); d < 5*time.Second {
+				t.Errorf("%s (%s): %s episode lasts %s, want at least 5 s", tr.Name, tr.Layout, e.Type, d)
+			}
 		}
 	}
 }

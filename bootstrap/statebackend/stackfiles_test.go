@@ -53,3 +53,31 @@ func TestExampleStackFilesAreValid(t *testing.T) {
 		})
 	}
 }
+
+// TestPlatformStacksUseTheBootstrapSecretsProvider holds the platform's
+// Pulumi.<stack>.yaml to the secrets provider this package creates for the
+// environment, so a renamed alias cannot leave a stack unable to decrypt.
+func TestPlatformStacksUseTheBootstrapSecretsProvider(t *testing.T) {
+	t.Parallel()
+	for _, stack := range []string{"dev", "prod"} {
+		t.Run(stack, func(t *testing.T) {
+			t.Parallel()
+			data, err := os.ReadFile(filepath.Join("..", "..", "Pulumi."+stack+".yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var file struct {
+				SecretsProvider string         `yaml:"secretsprovider"`
+				Config          map[string]any `yaml:"config"`
+			}
+			if err := yaml.Unmarshal(data, &file); err != nil {
+				t.Fatal(err)
+			}
+			region, _ := file.Config["aws:region"].(string)
+			environment, _ := file.Config["mediguard:environment"].(string)
+			if want := SecretsProviderURL(environment, region); file.SecretsProvider != want {
+				t.Errorf("Pulumi.%s.yaml secretsprovider = %q, want %q", stack, file.SecretsProvider, want)
+			}
+		})
+	}
+}

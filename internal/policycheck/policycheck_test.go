@@ -186,69 +186,69 @@ func TestBrokenVariantsAreBlocked(t *testing.T) {
 
 	variants := []struct {
 		name      string
-		resources func() []recorder.Resource
+		resources func(t *testing.T) []recorder.Resource
 		policy    string
 		resource  string // name of the resource the violation is about
 	}{
-		{name: "flow logs off", resources: func() []recorder.Resource { return without(base, "aws:ec2/flowLog:FlowLog") }, policy: "vpc-flow-logs-enabled", resource: "network-vpc"},
-		{name: "bucket without SSE", resources: func() []recorder.Resource { return without(base, sseType) }, policy: "s3-sse-kms-cmk", resource: "frames-bucket"},
-		{name: "SSE attached to a different bucket", resources: func() []recorder.Resource {
+		{name: "flow logs off", resources: func(t *testing.T) []recorder.Resource { return without(base, "aws:ec2/flowLog:FlowLog") }, policy: "vpc-flow-logs-enabled", resource: "network-vpc"},
+		{name: "bucket without SSE", resources: func(t *testing.T) []recorder.Resource { return without(base, sseType) }, policy: "s3-sse-kms-cmk", resource: "frames-bucket"},
+		{name: "SSE attached to a different bucket", resources: func(t *testing.T) []recorder.Resource {
 			other := urnOf(t, base, bucketType, "evidence-bucket")
 			return edit(t, base, sseType, "frames-encryption", func(_ resource.PropertyMap, r *recorder.Resource) { r.PropertyDependencies["bucket"] = []string{other} })
 		}, policy: "s3-sse-kms-cmk", resource: "frames-bucket"},
-		{name: "public bucket policy", resources: func() []recorder.Resource {
+		{name: "public bucket policy", resources: func(t *testing.T) []recorder.Resource {
 			return edit(t, base, "aws:s3/bucketPolicy:BucketPolicy", "frames-policy", func(in resource.PropertyMap, _ *recorder.Resource) { in["policy"] = openPolicy("s3:GetObject") })
 		}, policy: "s3-no-public-read-write", resource: "frames-policy"},
-		{name: "security group open to the world", resources: func() []recorder.Resource {
+		{name: "security group open to the world", resources: func(t *testing.T) []recorder.Resource {
 			return edit(t, base, "aws:ec2/securityGroup:SecurityGroup", "network-endpoints", func(in resource.PropertyMap, _ *recorder.Resource) {
 				in["ingress"] = resource.NewPropertyValue([]any{map[string]any{"protocol": "tcp", "fromPort": 22, "toPort": 22, "cidrBlocks": []any{"0.0.0.0/0"}}})
 			})
 		}, policy: "sg-no-public-ssh", resource: "network-endpoints"},
-		{name: "trail without log file validation", resources: func() []recorder.Resource {
+		{name: "trail without log file validation", resources: func(t *testing.T) []recorder.Resource {
 			return edit(t, base, trailType, "audit-trail", func(in resource.PropertyMap, _ *recorder.Resource) {
 				in["enableLogFileValidation"] = resource.NewBoolProperty(false)
 			})
 		}, policy: "cloudtrail-log-file-validation", resource: "audit-trail"},
-		{name: "trail without PHI data events", resources: func() []recorder.Resource {
+		{name: "trail without PHI data events", resources: func(t *testing.T) []recorder.Resource {
 			return edit(t, base, trailType, "audit-trail", func(in resource.PropertyMap, r *recorder.Resource) {
 				delete(in, "advancedEventSelectors")
 				delete(in, "eventSelectors")
 				delete(r.PropertyDependencies, "advancedEventSelectors")
 			})
 		}, policy: "cloudtrail-s3-data-events", resource: "frames-bucket"},
-		{name: "log group without KMS", resources: func() []recorder.Resource {
+		{name: "log group without KMS", resources: func(t *testing.T) []recorder.Resource {
 			return edit(t, base, logGroupType, "detector-logs", func(in resource.PropertyMap, _ *recorder.Resource) { delete(in, "kmsKeyId") })
 		}, policy: "log-group-kms-encrypted", resource: "detector-logs"},
-		{name: "log group kept one month", resources: func() []recorder.Resource {
+		{name: "log group kept one month", resources: func(t *testing.T) []recorder.Resource {
 			return edit(t, base, logGroupType, "detector-logs", func(in resource.PropertyMap, _ *recorder.Resource) {
 				in["retentionInDays"] = resource.NewNumberProperty(30)
 			})
 		}, policy: "log-group-retention", resource: "detector-logs"},
-		{name: "Lambda outside the VPC", resources: func() []recorder.Resource {
+		{name: "Lambda outside the VPC", resources: func(t *testing.T) []recorder.Resource {
 			return edit(t, base, functionType, "detector-function", func(in resource.PropertyMap, _ *recorder.Resource) { delete(in, "vpcConfig") })
 		}, policy: "lambda-in-vpc", resource: "detector-function"},
-		{name: "wildcard IAM action", resources: func() []recorder.Resource {
+		{name: "wildcard IAM action", resources: func(t *testing.T) []recorder.Resource {
 			return edit(t, base, "aws:iam/policy:Policy", "detector-policy", func(in resource.PropertyMap, _ *recorder.Resource) {
 				in["policy"] = resource.NewStringProperty(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
 			})
 		}, policy: "iam-no-admin-statements", resource: "detector-policy"},
-		{name: "video stream on the AWS-managed key", resources: func() []recorder.Resource {
+		{name: "video stream on the AWS-managed key", resources: func(t *testing.T) []recorder.Resource {
 			return edit(t, base, "aws:kinesis/videoStream:VideoStream", "camera-cam-w3-301-stream", func(in resource.PropertyMap, _ *recorder.Resource) { delete(in, "kmsKeyId") })
 		}, policy: "kvs-cmk-encryption", resource: "camera-cam-w3-301-stream"},
-		{name: "key rotation off", resources: func() []recorder.Resource {
+		{name: "key rotation off", resources: func(t *testing.T) []recorder.Resource {
 			return edit(t, base, "aws:kms/key:Key", "phi-key", func(in resource.PropertyMap, _ *recorder.Resource) {
 				in["enableKeyRotation"] = resource.NewBoolProperty(false)
 			})
 		}, policy: "kms-key-rotation-enabled", resource: "phi-key"},
-		{name: "KMS key not protected", resources: func() []recorder.Resource {
+		{name: "KMS key not protected", resources: func(t *testing.T) []recorder.Resource {
 			return edit(t, base, "aws:kms/key:Key", "phi-key", func(_ resource.PropertyMap, r *recorder.Resource) { r.Protect = false })
 		}, policy: "kms-key-not-pending-deletion", resource: "phi-key"},
-		{name: "versioning suspended", resources: func() []recorder.Resource {
+		{name: "versioning suspended", resources: func(t *testing.T) []recorder.Resource {
 			return edit(t, base, versioningType, "frames-versioning", func(in resource.PropertyMap, _ *recorder.Resource) {
 				in["versioningConfiguration"] = resource.NewObjectProperty(resource.PropertyMap{"status": resource.NewStringProperty("Suspended")})
 			})
 		}, policy: "s3-versioning-enabled", resource: "frames-bucket"},
-		{name: "work queue without DLQ", resources: func() []recorder.Resource {
+		{name: "work queue without DLQ", resources: func(t *testing.T) []recorder.Resource {
 			return edit(t, base, "aws:sqs/queue:Queue", "detector-frames", func(in resource.PropertyMap, r *recorder.Resource) {
 				delete(in, "redrivePolicy")
 				delete(r.PropertyDependencies, "redrivePolicy")
@@ -263,7 +263,7 @@ func TestBrokenVariantsAreBlocked(t *testing.T) {
 			}
 			t.Run(name, func(t *testing.T) {
 				s := prod
-				s.Resources = v.resources()
+				s.Resources = v.resources(t)
 				if preview {
 					s.Resources = firstPreview(s.Resources)
 				}

@@ -567,9 +567,13 @@ func TestSubscriptions(t *testing.T) {
 		{Protocol: "lambda", Endpoint: pulumi.String("arn:aws:lambda:us-east-1:123456789012:function:pager")},
 	}
 	r := mustRun(t, args)
-	subs := r.ByType("aws:sns/topicSubscription:TopicSubscription")
-	if len(subs) != 2 {
-		t.Fatalf("%d subscriptions, want 2", len(subs))
+	if n := len(r.ByType("aws:sns/topicSubscription:TopicSubscription")); n != 2 {
+		t.Fatalf("%d subscriptions, want 2", n)
+	}
+	// By name: Pulumi registers resources concurrently, so the recorded order varies.
+	subs := []recorder.Resource{
+		mustNamed(t, r, "aws:sns/topicSubscription:TopicSubscription", testName+"-alerts-sub-0"),
+		mustNamed(t, r, "aws:sns/topicSubscription:TopicSubscription", testName+"-alerts-sub-1"),
 	}
 	first := subs[0].Inputs
 	if !first["endpoint"].IsSecret() {

@@ -308,7 +308,7 @@ export const dataClassificationTag = resourcePolicy<ClassificationConfig>(
         sections: ["164.308(a)(1)(ii)(A)", "164.310(d)(1)"],
         anchors: [],
         referenceRows: [],
-        components: ["PhiKey", "PhiBucket", "VideoStream", "AnomalyDetector", "AuditTrail", "SecureNetwork"],
+        components: ["PhiBucket", "VideoStream", "AnomalyDetector", "AuditTrail", "Observability"],
         remediation: "set tags {\"data-classification\": \"PHI\" | \"audit\" | \"logs\" | \"operations\", \"managed-by\": \"mediguard\"} with literal values.",
         enforcementLevel: "mandatory",
         config: {

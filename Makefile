@@ -24,6 +24,7 @@ deps-apt:
 	command -v ffmpeg >/dev/null 2>&1 || missing="$$missing ffmpeg"; \
 	command -v node   >/dev/null 2>&1 || missing="$$missing nodejs"; \
 	command -v npm    >/dev/null 2>&1 || missing="$$missing npm"; \
+	command -v dot    >/dev/null 2>&1 || missing="$$missing graphviz"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		$(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq $$missing; \
@@ -79,3 +80,9 @@ bench:
 
 clean:
 	rm -rf $(DEMO_DIR)
+
+## diagrams: render the prod network and resource diagrams (DOT and SVG) into docs/diagrams
+## from the synthesised stack; diagram's tests fail when the committed ones are stale.
+.PHONY: diagrams
+diagrams: deps-apt
+	$(GO) run ./cmd/mediguard diagram --stack prod --out docs/diagrams --format svg

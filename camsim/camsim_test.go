@@ -31,7 +31,7 @@ func requireFFmpeg(t *testing.T) {
 
 // fixtureFragments returns n one-second fragments of testdata/fragment.mkv,
 // one after the other.
-func fixtureFragments(t *testing.T, n int) []Fragment {
+func fixtureFragments(t testing.TB, n int) []Fragment {
 	t.Helper()
 	f, err := os.Open(filepath.Join("testdata", "fragment.mkv"))
 	if err != nil {

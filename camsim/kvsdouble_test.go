@@ -43,7 +43,7 @@ var testCredentials = credentials.NewStaticCredentialsProvider(testAccessKey, te
 // Cluster and the Tags after it) and streams back acknowledgements as each
 // cluster is complete. Faults are scripted per connection.
 type kvsDouble struct {
-	t      *testing.T
+	t      testing.TB
 	server *httptest.Server
 
 	mu       sync.Mutex
@@ -61,7 +61,7 @@ type kvsDouble struct {
 	rejectStatus int
 }
 
-func newKVSDouble(t *testing.T) *kvsDouble {
+func newKVSDouble(t testing.TB) *kvsDouble {
 	t.Helper()
 	d := &kvsDouble{t: t, failAfter: map[int]int{}}
 	mux := http.NewServeMux()

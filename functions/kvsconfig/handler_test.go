@@ -22,7 +22,7 @@ const (
 )
 
 // loadRequest reads a testdata event as the Invocation sends it.
-func loadRequest(t *testing.T, name string) invocation.Request {
+func loadRequest(t testing.TB, name string) invocation.Request {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {

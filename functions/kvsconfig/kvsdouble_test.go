@@ -25,7 +25,7 @@ import (
 // (unknown or missing required fields are problems). Stream configurations
 // live in memory, so tests observe the effect of each call.
 type kvsDouble struct {
-	t *testing.T
+	t testing.TB
 
 	mu       sync.Mutex
 	streams  map[string]*wireImageConfig // stream ARN -> configuration; nil: none yet
@@ -72,7 +72,7 @@ const (
 var credentialScope = regexp.MustCompile(`^AWS4-HMAC-SHA256 Credential=` + testAccessKey + `/[0-9]{8}/` + testRegion + `/kinesisvideo/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$`)
 
 // newKVSDouble serves the given streams, none configured yet.
-func newKVSDouble(t *testing.T, streamARNs ...string) *kvsDouble {
+func newKVSDouble(t testing.TB, streamARNs ...string) *kvsDouble {
 	t.Helper()
 	d := &kvsDouble{t: t, streams: map[string]*wireImageConfig{}, failUpdates: map[string]bool{}}
 	for _, arn := range streamARNs {

@@ -16,7 +16,6 @@ type index struct {
 	byURN     map[string]recorder.Resource
 }
 
-//
 // Pulumi registers resources concurrently, so their order differs between
 // runs; the index sorts them by URN, and the diagrams come out the same for
 // the same program.

@@ -44,8 +44,9 @@ func newScenarioListCmd(f *scenarioFlags) *cobra.Command {
 				}
 				fmt.Fprintln(w)
 				fmt.Fprintln(w, "LAYOUT\tDESCRIPTION")
-				for name, d := range sortedLayouts() {
-					fmt.Fprintf(w, "%s\t%s\n", name, d)
+				layouts := scenario.Layouts()
+				for _, name := range scenario.LayoutNames() {
+					fmt.Fprintf(w, "%s\t%s\n", name, layouts[name])
 				}
 				return w.Flush()
 			}
@@ -62,18 +63,6 @@ func newScenarioListCmd(f *scenarioFlags) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&kinds, "kinds", false, "list kinds and layouts instead of catalog scenarios")
 	return cmd
-}
-
-// sortedLayouts yields layouts in name order.
-func sortedLayouts() func(yield func(string, string) bool) {
-	all := scenario.Layouts()
-	return func(yield func(string, string) bool) {
-		for _, name := range scenario.LayoutNames() {
-			if !yield(name, all[name]) {
-				return
-			}
-		}
-	}
 }
 
 func newScenarioRenderCmd(f *scenarioFlags) *cobra.Command {

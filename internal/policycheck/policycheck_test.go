@@ -93,30 +93,10 @@ func TestStacksHaveNoMandatoryViolations(t *testing.T) {
 		for _, preview := range []bool{false, true} {
 			res := check(t, pack, synth(t, stack, preview))
 			for _, v := range res.Mandatory() {
-				if !isKnownGap(v) {
-					t.Errorf("%s (preview=%v): [%s] %s on %s: %s", stack, preview, v.Level, v.Policy, v.Name, strings.Split(v.Message, " Remediation:")[0])
-				}
+				t.Errorf("%s (preview=%v): [%s] %s on %s: %s", stack, preview, v.Level, v.Policy, v.Name, strings.Split(v.Message, " Remediation:")[0])
 			}
 		}
 	}
-}
-
-// knownGaps are mandatory findings on the real program that belong to another component's
-// owner and are being fixed there; they are tolerated, not required, so the test holds on both
-// sides of that fix. Remove an entry once the fix has landed.
-var knownGaps = []struct {
-	policy, resourceType, reason string
-}{
-	{"data-classification-tag", "aws:kinesis/videoStream:VideoStream", "platform/compose.go passes no data-classification tag to videostream.NewVideoStream"},
-}
-
-func isKnownGap(v Violation) bool {
-	for _, g := range knownGaps {
-		if v.Policy == g.policy && v.Type == g.resourceType {
-			return true
-		}
-	}
-	return false
 }
 
 // edit returns a copy of resources with fn applied to the resource of type typ named name.

@@ -91,7 +91,7 @@ func TestFirstPreviewIsNotBlockedAndDefersWhatItCannotSee(t *testing.T) {
 		res := check(t, pack, s)
 		deferred := 0
 		for _, v := range res.Violations {
-			if v.Level == "mandatory" && !isKnownGap(v) {
+			if v.Level == "mandatory" {
 				t.Errorf("%s first preview: [mandatory] %s on %s: %s", stack, v.Policy, v.Name, strings.Split(v.Message, " Remediation:")[0])
 			}
 			if v.Policy == "preview-unverifiable-inputs" {

@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mediguard/mediguard/components/policydoc"
+	"github.com/mediguard/mediguard/components/videostream"
 	"github.com/mediguard/mediguard/functions/kvsconfig/invocation"
 	"github.com/mediguard/mediguard/internal/recorder"
 )
@@ -458,4 +459,22 @@ func toStrings(v any) []string {
 		out = append(out, s)
 	}
 	return out
+}
+
+func TestVideoStreamsPairsStreamsWithTheirProducers(t *testing.T) {
+	t.Parallel()
+	streams := []*videostream.VideoStream{
+		{StreamARN: pulumi.String(stream101).ToStringOutput(), ProducerRoleARN: pulumi.String(producer101).ToStringOutput()},
+		{StreamARN: pulumi.String(stream102).ToStringOutput(), ProducerRoleARN: pulumi.String(producer102).ToStringOutput()},
+	}
+	args := testArgs()
+	args.Streams = VideoStreams(streams...)
+	r := mustRun(t, args)
+	if got := mustNamed(t, r, tAttachment, testName+"-producer-1").InputString("role"); got != "camera-cam-102-producer" {
+		t.Errorf("second grant goes to %q", got)
+	}
+	doc := policyInput(t, mustNamed(t, r, tPolicy, testName+"-policy"))
+	if got := mustStatement(t, doc, SidConfigureImageGeneration).Resources; !slices.Equal(got, []string{stream101, stream102}) {
+		t.Errorf("configured streams = %v", got)
+	}
 }

@@ -18,17 +18,26 @@ type scenarioFlags struct {
 	seeds int
 }
 
+// newScenarioCmd builds `mediguard scenario`: list the catalog, render
+// scenario sets to disk.
 func newScenarioCmd() *cobra.Command {
 	var f scenarioFlags
 	cmd := &cobra.Command{
 		Use:   "scenario",
 		Short: "Synthetic patient-room video with ground truth (falls, bed exits, zones, tampering, false-alarm traps)",
+		PersistentPreRunE: func(*cobra.Command, []string) error {
+			if f.seeds < 1 {
+				return fmt.Errorf("scenario: --seeds must be at least 1, got %d", f.seeds)
+			}
+			return nil
+		},
 	}
 	cmd.PersistentFlags().IntVar(&f.seeds, "seeds", 1, "render the regression set with this many seeds per entry")
 	cmd.AddCommand(newScenarioListCmd(&f), newScenarioRenderCmd(&f))
 	return cmd
 }
 
+// newScenarioListCmd builds `mediguard scenario list`.
 func newScenarioListCmd(f *scenarioFlags) *cobra.Command {
 	var kinds bool
 	cmd := &cobra.Command{
@@ -65,6 +74,7 @@ func newScenarioListCmd(f *scenarioFlags) *cobra.Command {
 	return cmd
 }
 
+// newScenarioRenderCmd builds `mediguard scenario render`.
 func newScenarioRenderCmd(f *scenarioFlags) *cobra.Command {
 	var (
 		out, format, kind, layout string

@@ -87,6 +87,7 @@ func TestScenarioRenderRejectsBadRequests(t *testing.T) {
 		{[]string{"render", "--out", dir, "--kind", "party"}, `unknown kind "party"`},
 		{[]string{"render", "--out", dir, "--name", "fall-01", "--fps", "0"}, "fps 0"},
 		{[]string{"render", "--out", dir, "--name", "fall-01", "--format", "avi"}, "unknown format"},
+		{[]string{"render", "--out", dir, "--all", "--seeds", "0"}, "--seeds must be at least 1"},
 	}
 	for _, tc := range tests {
 		_, err := runScenario(t, tc.args...)

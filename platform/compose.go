@@ -1,16 +1,18 @@
 package platform
 
 import (
-	"strings"
-
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mediguard/mediguard/components/anomalydetector"
+	"github.com/mediguard/mediguard/components/audittrail"
+	"github.com/mediguard/mediguard/components/baseline"
+	"github.com/mediguard/mediguard/components/delivery"
+	"github.com/mediguard/mediguard/components/imagegeneration"
+	"github.com/mediguard/mediguard/components/observability"
 	"github.com/mediguard/mediguard/components/phibucket"
 	"github.com/mediguard/mediguard/components/phikey"
-	"github.com/mediguard/mediguard/components/policydoc"
 	"github.com/mediguard/mediguard/components/securenetwork"
+	"github.com/mediguard/mediguard/components/videostream"
 )
 
 // frameKeyPrefix is where KVS image generation writes JPEG frames in the
@@ -24,8 +26,18 @@ type deployment struct {
 	auditKey *phikey.PhiKey
 	frames   *phibucket.PhiBucket
 	evidence *phibucket.PhiBucket
-	detector *anomalydetector.AnomalyDetector
-	opsTopic *sns.Topic
+	streams  []*videostream.VideoStream
+	// cameraIDs[i] is the camera of streams[i].
+	cameraIDs []string
+	detector  *anomalydetector.AnomalyDetector
+	trail     *audittrail.AuditTrail
+	// operations, baseline and observability are composed in operations.go;
+	// baseline is nil when the stack owns no part of the account baseline.
+	operations    *observability.OperationsTopic
+	baseline      *baseline.Baseline
+	observability *observability.Observability
+	// delivery is nil unless the stack owns the delivery pipeline.
+	delivery *delivery.Pipeline
 }
 
 // compose builds the platform from the stack configuration. The order follows
@@ -65,6 +77,7 @@ func compose(ctx *pulumi.Context, cfg StackConfig, opts Options) (*deployment, e
 		ViaServices: []phikey.Service{phikey.ServiceS3, phikey.ServiceSNS},
 		ServicePrincipals: []phikey.ServicePrincipal{
 			phikey.PrincipalCloudTrail, phikey.PrincipalCloudWatchLogs, phikey.PrincipalCloudWatchAlarms,
+			phikey.PrincipalEventBridge,
 		},
 		Tags:    tags,
 		Protect: cfg.Protect,
@@ -119,7 +132,28 @@ func compose(ctx *pulumi.Context, cfg StackConfig, opts Options) (*deployment, e
 		return nil, err
 	}
 
-	d.opsTopic, err = newOperationsTopic(ctx, cfg, d.auditKey.KeyARN, tags)
+	if err := composeOperationsTopic(ctx, cfg, d); err != nil {
+		return nil, err
+	}
+
+	for _, cam := range cfg.Cameras {
+		stream, err := videostream.NewVideoStream(ctx, "camera-"+cam.ID, &videostream.VideoStreamArgs{
+			CameraID:           cam.ID,
+			WardCode:           cam.Ward,
+			RoomCode:           cam.Room,
+			KMSKeyARN:          d.phiKey.KeyARN,
+			DataRetentionHours: cfg.Retention.VideoHours,
+			ProducerPrincipal:  cfg.CameraProducerPrincipal,
+			Protect:            cfg.Protect,
+			Tags:               tags,
+		})
+		if err != nil {
+			return nil, err
+		}
+		d.streams = append(d.streams, stream)
+		d.cameraIDs = append(d.cameraIDs, cam.ID)
+	}
+	consumer, err := videostream.ConsumerStatementsOutput(d.phiKey.KeyARN, d.streams...)
 	if err != nil {
 		return nil, err
 	}
@@ -138,73 +172,62 @@ func compose(ctx *pulumi.Context, cfg StackConfig, opts Options) (*deployment, e
 		PHIKeyARN:           d.phiKey.KeyARN,
 		SubnetIDs:           d.network.PrivateSubnetIDs,
 		SecurityGroupIDs:    pulumi.StringArray{d.network.FunctionSecurityGroupID},
-		AlarmTopicARN:       d.opsTopic.Arn,
+		AlarmTopicARN:       d.operations.TopicARN,
 		Subscribers:         subscribers,
 		ReservedConcurrency: cfg.DetectorReservedConcurrency,
 		Release:             detectorRelease(cfg.Environment),
 		LogRetentionDays:    cfg.Retention.AppLogDays,
 		Environment:         map[string]string{"MEDIGUARD_ENVIRONMENT": cfg.Environment},
+		ExtraStatements:     consumer,
 		Protect:             cfg.Protect,
 		Tags:                tags,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return d, nil
-}
 
-// newOperationsTopic creates the topic that CloudWatch alarms notify: platform
-// health, never clinical alerts, so on-call engineers do not receive patient
-// events and nurses do not receive paging noise. Encrypted with the audit key;
-// only CloudWatch alarms of this account may publish, over TLS.
-func newOperationsTopic(ctx *pulumi.Context, cfg StackConfig, keyARN pulumi.StringOutput, tags map[string]string) (*sns.Topic, error) {
-	topicTags := pulumi.StringMap{"data-classification": pulumi.String("operations"), "managed-by": pulumi.String("mediguard")}
-	for k, v := range tags {
-		topicTags[k] = pulumi.String(v)
+	// Image generation starts once the detector's queue is notified of new
+	// frames, so no frame lands unseen.
+	kvsconfig, err := opts.Archive("kvsconfig")
+	if err != nil {
+		return nil, err
 	}
-	topic, err := sns.NewTopic(ctx, "operations", &sns.TopicArgs{
-		KmsMasterKeyId: keyARN,
-		Tags:           topicTags,
+	if _, err := imagegeneration.NewImageGeneration(ctx, "image-generation", &imagegeneration.ImageGenerationArgs{
+		Code: kvsconfig, Streams: imagegeneration.VideoStreams(d.streams...),
+		FramesBucketARN: d.frames.BucketARN, FrameKeyPrefix: frameKeyPrefix, PHIKeyARN: d.phiKey.KeyARN,
+		SubnetIDs: d.network.PrivateSubnetIDs, SecurityGroupIDs: pulumi.StringArray{d.network.FunctionSecurityGroupID},
+		LogRetentionDays: cfg.Retention.AppLogDays, Tags: tags,
+	}, pulumi.DependsOn([]pulumi.Resource{d.detector})); err != nil {
+		return nil, err
+	}
+
+	// The trail records every read and write of the PHI buckets (S3 data
+	// events) and all management events, into a COMPLIANCE-locked bucket
+	// under the audit key. In dev the lock is GOVERNANCE, which privileged
+	// administrators can bypass to tear the stack down.
+	trailLock := phibucket.LockCompliance
+	if cfg.Environment == "dev" {
+		trailLock = phibucket.LockGovernance
+	}
+	d.trail, err = audittrail.NewAuditTrail(ctx, "audit", &audittrail.AuditTrailArgs{
+		KMSKeyARN:           d.auditKey.KeyARN,
+		PHIBucketARNs:       []pulumi.StringInput{d.frames.BucketARN, d.evidence.BucketARN},
+		LogRetentionDays:    cfg.Retention.AuditLogDays,
+		BucketLockMode:      trailLock,
+		BucketRetentionDays: cfg.Retention.AuditLogDays,
+		Tags:                tags,
+		Protect:             cfg.Protect,
 	})
 	if err != nil {
 		return nil, err
 	}
-	policy := topic.Arn.ApplyT(func(arn string) (string, error) {
-		return policydoc.New(
-			policydoc.Statement{
-				Sid:        "AllowCloudWatchAlarmsOfThisAccount",
-				Effect:     policydoc.Allow,
-				Principal:  &policydoc.Principal{Service: []string{"cloudwatch.amazonaws.com"}},
-				Actions:    []string{"sns:Publish"},
-				Resources:  []string{arn},
-				Conditions: policydoc.Conditions{"StringEquals": {"aws:SourceAccount": {accountOf(arn)}}},
-			},
-			policydoc.Statement{
-				Sid:        "DenyInsecureTransport",
-				Effect:     policydoc.Deny,
-				Principal:  &policydoc.Principal{Any: true},
-				Actions:    []string{"sns:Publish", "sns:Subscribe"},
-				Resources:  []string{arn},
-				Conditions: policydoc.Conditions{"Bool": {"aws:SecureTransport": {"false"}}},
-			},
-		).JSON()
-	}).(pulumi.StringOutput)
-	if _, err := sns.NewTopicPolicy(ctx, "operations", &sns.TopicPolicyArgs{
-		Arn:    topic.Arn,
-		Policy: policy,
-	}); err != nil {
+	if err := composeOperations(ctx, cfg, d); err != nil {
 		return nil, err
 	}
-	return topic, nil
-}
-
-// accountOf returns the account field of an ARN (arn:partition:service:region:account:resource).
-func accountOf(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 5 {
-		return ""
+	if err := composeDelivery(ctx, cfg, d); err != nil {
+		return nil, err
 	}
-	return parts[4]
+	return d, nil
 }
 
 // export publishes the stack outputs operators and other stacks need. None of
@@ -220,5 +243,12 @@ func (d *deployment) export(ctx *pulumi.Context) {
 	ctx.Export("frameQueueUrl", d.detector.QueueURL)
 	ctx.Export("alertTopicArn", d.detector.AlertTopicARN)
 	d.exportRelease(ctx)
-	ctx.Export("operationsTopicArn", d.opsTopic.Arn)
+	d.exportOperations(ctx)
+	d.exportDelivery(ctx)
+	ctx.Export("trailArn", d.trail.TrailARN)
+	streams := pulumi.StringMap{}
+	for i, s := range d.streams {
+		streams[d.cameraIDs[i]] = s.StreamName
+	}
+	ctx.Export("cameraStreams", streams)
 }

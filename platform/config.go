@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/mediguard/mediguard/components/observability"
 )
 
 // ConfigNamespace is the Pulumi config namespace of the program's own keys
@@ -43,6 +45,33 @@ type StackConfig struct {
 	Protect bool `json:"protect"`
 	// DetectorReservedConcurrency caps the detector's concurrent executions.
 	DetectorReservedConcurrency int `json:"detectorReservedConcurrency"`
+	// CameraProducerPrincipal may assume the cameras' producer roles: the AWS
+	// IoT credentials provider (cameras holding X.509 certificates) by default.
+	CameraProducerPrincipal string `json:"cameraProducerPrincipal"`
+	// Baseline selects the account-wide security services this stack owns.
+	Baseline BaselineConfig `json:"baseline"`
+	// OperationsSubscribers receive platform alarms and security findings
+	// (on-call engineers, never nurse stations).
+	OperationsSubscribers []Subscriber `json:"operationsSubscribers"`
+	// Delivery is the delivery pipeline this stack owns (nil: none).
+	Delivery *DeliveryConfig `json:"delivery"`
+}
+
+// BaselineConfig turns the parts of the security baseline on or off. They are
+// account-wide: when two stacks share an account, exactly one owns them.
+type BaselineConfig struct {
+	GuardDuty         bool `json:"guardDuty"`
+	SecurityHub       bool `json:"securityHub"`
+	Config            bool `json:"config"`
+	PublicAccessBlock bool `json:"publicAccessBlock"`
+	// PasswordPolicy sets the IAM account password policy; off by default,
+	// since staff sign in through SSO.
+	PasswordPolicy bool `json:"passwordPolicy"`
+}
+
+// enabled reports whether any part of the baseline is on.
+func (b BaselineConfig) enabled() bool {
+	return b.GuardDuty || b.SecurityHub || b.Config || b.PublicAccessBlock || b.PasswordPolicy
 }
 
 // Camera is one patient-room camera. Only facility codes: a camera is never
@@ -101,6 +130,8 @@ func Defaults(environment string) StackConfig {
 		ObjectLock:                  ObjectLock{Mode: "GOVERNANCE", Days: 7},
 		Destroyable:                 true,
 		DetectorReservedConcurrency: 5,
+		CameraProducerPrincipal:     "credentials.iot.amazonaws.com",
+		Baseline:                    BaselineConfig{GuardDuty: true, SecurityHub: true, Config: true, PublicAccessBlock: true},
 	}
 	if environment == "prod" {
 		c.Retention = Retention{
@@ -129,6 +160,10 @@ var configKeys = map[string]func(c *StackConfig) any{
 	"destroyable":                 func(c *StackConfig) any { return &c.Destroyable },
 	"protect":                     func(c *StackConfig) any { return &c.Protect },
 	"detectorReservedConcurrency": func(c *StackConfig) any { return &c.DetectorReservedConcurrency },
+	"cameraProducerPrincipal":     func(c *StackConfig) any { return &c.CameraProducerPrincipal },
+	"baseline":                    func(c *StackConfig) any { return &c.Baseline },
+	"operationsSubscribers":       func(c *StackConfig) any { return &c.OperationsSubscribers },
+	"delivery":                    func(c *StackConfig) any { return &c.Delivery },
 }
 
 // ParseStackConfig builds the typed configuration from the raw values Pulumi
@@ -248,6 +283,25 @@ func (c StackConfig) Validate() error {
 			bad(key+".room", "must be a facility code (letters, digits, dashes, at most 16), got %q", cam.Room)
 		}
 	}
+	for i, s := range c.OperationsSubscribers {
+		key := fmt.Sprintf("mediguard:operationsSubscribers[%d]", i)
+		if !slices.Contains(observability.SubscriberProtocols, s.Protocol) {
+			bad(key+".protocol", "must be one of %s, got %q", strings.Join(observability.SubscriberProtocols, ", "), s.Protocol)
+		}
+		if s.Endpoint == "" {
+			bad(key+".endpoint", "required")
+		}
+	}
+	if c.Environment == "prod" {
+		for _, part := range []struct {
+			key string
+			on  bool
+		}{{"guardDuty", c.Baseline.GuardDuty}, {"securityHub", c.Baseline.SecurityHub}, {"config", c.Baseline.Config}} {
+			if !part.on {
+				bad("mediguard:baseline."+part.key, "prod stacks hold PHI and must run it (turn it off in the other stack of the account instead)")
+			}
+		}
+	}
 	for i, s := range c.AlertSubscribers {
 		key := fmt.Sprintf("mediguard:alertSubscribers[%d]", i)
 		switch s.Protocol {
@@ -301,6 +355,9 @@ func (c StackConfig) Validate() error {
 	}
 	if c.DetectorReservedConcurrency < 1 || c.DetectorReservedConcurrency > 1000 {
 		bad("mediguard:detectorReservedConcurrency", "must be 1..1000, got %d", c.DetectorReservedConcurrency)
+	}
+	if err := c.validateDelivery(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

@@ -290,12 +290,14 @@ func (s *stream) write(ctx context.Context, w io.Writer, resend []Fragment, frag
 		if err != nil || !ok {
 			return err
 		}
-		if err := s.pace(ctx, f); err != nil {
-			return err
-		}
+		// Pending from now on, so a connection that ends while the fragment
+		// waits for its capture time still sends it on the next one.
 		s.mu.Lock()
 		s.pending = append(s.pending, f)
 		s.mu.Unlock()
+		if err := s.pace(ctx, f); err != nil {
+			return err
+		}
 		if err := writeCluster(w, f, s.start.Add(f.Start)); err != nil {
 			return err
 		}

@@ -465,7 +465,8 @@ function endpointFor(endpoint: PolicyResource, service: string): boolean | typeo
 export const vpcEndpointsPresent = stackPolicy<EndpointConfig>(
     {
         name: "vpc-endpoints-present",
-        description: "Every VPC reaches the AWS services that carry PHI through VPC endpoints (by default S3), so PHI never crosses the internet.",
+        description:
+            "Every VPC reaches the AWS services that carry PHI through VPC endpoints (S3, DynamoDB, KMS, Kinesis Video, SQS, SNS, CloudWatch Logs by default), so PHI never crosses the internet.",
         safeguard,
         sections: ["164.312(e)(1)", "164.314(b)(1)", "164.314(b)(2)"],
         anchors: [{ source: "Prowler", id: "vpc_endpoint_connections_trust_boundaries" }],
@@ -477,8 +478,8 @@ export const vpcEndpointsPresent = stackPolicy<EndpointConfig>(
             requiredEndpointServices: {
                 type: "array",
                 items: { type: "string" },
-                default: ["s3"],
-                description: "Service suffixes (s3, dynamodb, kms, logs, sqs, sns, kinesisvideo, ...) every VPC must have an endpoint for.",
+                default: ["s3", "dynamodb", "kms", "kinesisvideo", "sqs", "sns", "logs"],
+                description: "Service suffixes every VPC must have an endpoint for (default: the services that carry PHI or its keys and logs).",
             },
         },
     },

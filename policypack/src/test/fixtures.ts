@@ -192,6 +192,15 @@ export function baseline(): Fixture {
             { vpcId: U, serviceName: "com.amazonaws.us-east-1.kms", vpcEndpointType: "Interface", privateDnsEnabled: true, subnetIds: [U], securityGroupIds: [U] },
             { vpcId: ["net"], subnetIds: ["net-private-a"], securityGroupIds: ["net-endpoints"] },
         ),
+        spec("aws:ec2/vpcEndpoint:VpcEndpoint", "net-dynamodb", { vpcId: U, serviceName: "com.amazonaws.us-east-1.dynamodb", vpcEndpointType: "Gateway", routeTableIds: [U] }, { vpcId: ["net"], routeTableIds: ["net-private"] }),
+        ...["kinesisvideo", "sqs", "sns", "logs"].map((service) =>
+            spec(
+                "aws:ec2/vpcEndpoint:VpcEndpoint",
+                `net-${service}`,
+                { vpcId: U, serviceName: `com.amazonaws.us-east-1.${service}`, vpcEndpointType: "Interface", privateDnsEnabled: true, subnetIds: [U], securityGroupIds: [U] },
+                { vpcId: ["net"], subnetIds: ["net-private-a"], securityGroupIds: ["net-endpoints"] },
+            ),
+        ),
         spec("aws:cloudwatch/logGroup:LogGroup", "net-flow-logs", { kmsKeyId: U, retentionInDays: 2192, tags: tags("logs") }, { kmsKeyId: ["phi-key"] }),
         spec("aws:iam/role:Role", "net-flow-logs-role", { assumeRolePolicy: policyJSON([{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }]) }),
         spec(

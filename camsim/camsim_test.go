@@ -302,3 +302,22 @@ func TestProducerTimestamp(t *testing.T) {
 		t.Errorf("producerTimestamp = %q", got)
 	}
 }
+
+func TestPaceWaitsForEachFragmentsCaptureTime(t *testing.T) {
+	t.Parallel()
+	d := newKVSDouble(t)
+	c := d.client()
+	c.Pace = true
+	fragments := fixtureFragments(t, 3)
+	for i := range fragments {
+		fragments[i].Start = time.Duration(i) * 100 * time.Millisecond // last frame at 1.0 s
+	}
+	began := time.Now()
+	if _, err := c.Stream(context.Background(), feed(fragments)); err != nil {
+		t.Fatalf("Stream: %v", err)
+	}
+	// A live camera cannot send a fragment before its last frame exists.
+	if elapsed := time.Since(began); elapsed < fragments[2].End() {
+		t.Errorf("sent in %v, before the last frame's capture time %v", elapsed, fragments[2].End())
+	}
+}

@@ -173,6 +173,9 @@ func (b builder) build(component *AnomalyDetector) error {
 	if err != nil {
 		return err
 	}
+	if err := b.cameraDocuments(); err != nil {
+		return err
+	}
 
 	table, err := b.table("state", StateTableHashKey, StateTableTTLAttribute)
 	if err != nil {

@@ -1,6 +1,7 @@
 package anomalydetector
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -95,6 +96,9 @@ type AnomalyDetectorArgs struct {
 	// CameraConfigPrefix is where camera configuration documents are read in
 	// the frames bucket, ending in "/" and apart from FrameKeyPrefix; default "cameras/".
 	CameraConfigPrefix string
+	// Cameras are the detection configurations the component writes under
+	// CameraConfigPrefix, one document per camera stream.
+	Cameras []CameraDocument
 	// EvidenceBucketARN is the bucket the function writes evidence snapshots
 	// to, under EvidenceKeyPrefix, encrypted with PHIKeyARN. Required; the
 	// bucket must have object lock enabled.
@@ -203,6 +207,7 @@ func (a *AnomalyDetectorArgs) withDefaults(name string) (config, error) {
 	}
 	c := config{AnomalyDetectorArgs: *a}
 	c.Subscribers = slices.Clone(a.Subscribers)
+	c.Cameras = slices.Clone(a.Cameras)
 	c.Environment = maps.Clone(a.Environment)
 	c.Tags = maps.Clone(a.Tags)
 
@@ -279,6 +284,20 @@ func (a *AnomalyDetectorArgs) withDefaults(name string) (config, error) {
 	var releaseErrs []error
 	c.Release, releaseErrs = c.Release.withDefaults(c.TimeoutSeconds)
 	errs = append(errs, releaseErrs...)
+	seenCamera := map[string]bool{}
+	for i, cam := range c.Cameras {
+		field := fmt.Sprintf("Cameras[%d]", i)
+		if cam.CameraID == "" || seenCamera[cam.CameraID] {
+			bad(field+".CameraID", "%q must be set and unique", cam.CameraID)
+		}
+		seenCamera[cam.CameraID] = true
+		if cam.StreamName == nil {
+			bad(field+".StreamName", "is required")
+		}
+		if !json.Valid([]byte(cam.Config)) {
+			bad(field+".Config", "must be a JSON camera configuration")
+		}
+	}
 	for i, s := range c.Subscribers {
 		field := fmt.Sprintf("Subscribers[%d]", i)
 		switch {

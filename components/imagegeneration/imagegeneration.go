@@ -155,7 +155,7 @@ func (b builder) build(component *ImageGeneration) error {
 			SubnetIDs:          v[4].([]string),
 		}
 		for _, arn := range arns.StreamARNs {
-			if _, err := streamName(arn); err != nil {
+			if err := checkStreamRegion(arn, env.Region); err != nil {
 				return "", err
 			}
 		}

@@ -415,6 +415,9 @@ func TestMalformedARNsFailTheDeployment(t *testing.T) {
 		{"user instead of role", func(a *ImageGenerationArgs) {
 			a.Streams[1].ProducerRoleARN = pulumi.String("arn:aws:iam::123456789012:user/camera").ToStringOutput()
 		}, "not an IAM role ARN"},
+		{"stream in another region", func(a *ImageGenerationArgs) {
+			a.Streams[1].StreamARN = pulumi.String("arn:aws:kinesisvideo:eu-west-1:123456789012:stream/cam/1").ToStringOutput()
+		}, "is in eu-west-1, not in us-east-1"},
 		{"bucket name instead of ARN", func(a *ImageGenerationArgs) {
 			a.FramesBucketARN = pulumi.String(framesBucket).ToStringOutput()
 		}, "not an S3 bucket ARN"},

@@ -170,7 +170,7 @@ func imageObjectPattern(bucketARN, prefix, accountID, streamName string) string 
 }
 
 var (
-	streamARNPattern = regexp.MustCompile(`^arn:[a-z\d-]+:kinesisvideo:[a-z0-9-]+:[0-9]+:stream/([a-zA-Z0-9_.-]+)/[0-9]+$`)
+	streamARNPattern = regexp.MustCompile(`^arn:[a-z\d-]+:kinesisvideo:([a-z0-9-]+):[0-9]+:stream/([a-zA-Z0-9_.-]+)/[0-9]+$`)
 	roleARNPattern   = regexp.MustCompile(`^arn:[a-z\d-]+:iam::[0-9]{12}:role/(?:[\x21-\x7e]*/)?([\w+=,.@-]{1,64})$`)
 	bucketARNPattern = regexp.MustCompile(`^arn:[a-z\d-]+:s3:::([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])$`)
 )
@@ -181,7 +181,20 @@ func streamName(arn string) (string, error) {
 	if m == nil {
 		return "", fmt.Errorf("%q is not a Kinesis video stream ARN", arn)
 	}
-	return m[1], nil
+	return m[2], nil
+}
+
+// checkStreamRegion refuses a stream outside region: KVS delivers images
+// only to a bucket in the stream's own region.
+func checkStreamRegion(arn, region string) error {
+	m := streamARNPattern.FindStringSubmatch(arn)
+	if m == nil {
+		return fmt.Errorf("%q is not a Kinesis video stream ARN", arn)
+	}
+	if m[1] != region {
+		return fmt.Errorf("stream %s is in %s, not in %s where the frames are delivered", arn, m[1], region)
+	}
+	return nil
 }
 
 // roleName returns the name (without path) in an IAM role ARN, which is

@@ -278,3 +278,42 @@ func TestRegionOutsideTheAllowedListIsBlocked(t *testing.T) {
 		t.Fatal("no allowed-regions violation for a stack in eu-central-1")
 	}
 }
+
+// TestDevExemptionsAreWhatLetsDevPass: without its policy config the dev stack's GOVERNANCE-
+// locked audit buckets are blocked; the exemptions in policypack/config/dev.json (sent with
+// Configure, as --policy-pack-config is) are what let it through.
+func TestDevExemptionsAreWhatLetsDevPass(t *testing.T) {
+	pack := startPack(t)
+	ctx := context.Background()
+	if err := pack.Configure(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	res, err := pack.Check(ctx, synth(t, "dev", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var locked []string
+	for _, v := range res.Mandatory() {
+		if v.Policy != "s3-object-lock-compliance-audit" {
+			t.Errorf("unexpected mandatory %s on %s", v.Policy, v.Name)
+			continue
+		}
+		locked = append(locked, v.Name)
+	}
+	if len(locked) == 0 {
+		t.Fatal("dev without its policy config: no s3-object-lock-compliance-audit finding")
+	}
+	config, err := LoadConfig(StackConfigPath(packDir, "dev"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	exempt := map[string]bool{}
+	for _, e := range config["s3-object-lock-compliance-audit"]["exemptions"].([]any) {
+		exempt[e.(map[string]any)["resource"].(string)] = true
+	}
+	for _, name := range locked {
+		if !exempt[name] {
+			t.Errorf("%s is blocked without config but dev.json does not exempt it", name)
+		}
+	}
+}

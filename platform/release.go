@@ -7,16 +7,17 @@ import (
 )
 
 // detectorRelease is how a new detector version reaches the live alias. Prod
-// sends 10% of invocations to it for five minutes first (CodeDeploy's
-// LambdaCanary10Percent5Minutes), so a bad version is rolled back by its error
-// or latency alarm while most frames still reach the old one. Dev moves all
-// traffic at once, for fast iteration; the alarms still stop the deployment.
+// sends 10% of invocations to it for ten minutes first (CodeDeploy's
+// LambdaCanary10Percent10Minutes: two periods of the 5-minute alarms), so a
+// bad version is rolled back by its error or latency alarm while most frames
+// still reach the old one. Dev moves all traffic at once, for fast iteration:
+// its alarms page but have no window to roll back.
 func detectorRelease(environment string) anomalydetector.ReleaseArgs {
 	if environment == "prod" {
 		return anomalydetector.ReleaseArgs{
 			Strategy:        anomalydetector.ReleaseCanary,
 			Percentage:      10,
-			IntervalMinutes: 5,
+			IntervalMinutes: 10,
 		}
 	}
 	return anomalydetector.ReleaseArgs{Strategy: anomalydetector.ReleaseAllAtOnce}

@@ -14,7 +14,7 @@ func TestDetectorReleasesThroughCodeDeploy(t *testing.T) {
 		config  string
 	}{
 		{"dev", "AllAtOnce", "detector-AllAtOnce"},
-		{"prod", "TimeBasedCanary", "detector-TimeBasedCanary-10pct-5min"},
+		{"prod", "TimeBasedCanary", "detector-TimeBasedCanary-10pct-10min"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.stack, func(t *testing.T) {

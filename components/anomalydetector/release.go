@@ -26,19 +26,25 @@ type ReleaseStrategy string
 
 // Release strategies. A canary sends Percentage of the traffic to the new
 // version for IntervalMinutes, then the rest; a linear release adds Percentage
-// every IntervalMinutes; all-at-once moves everything in one step (the alarms
-// can still stop the deployment and roll it back).
+// every IntervalMinutes; all-at-once moves everything in one step, so the
+// deployment ends before an alarm can stop it (the alarms still page).
 const (
 	ReleaseAllAtOnce ReleaseStrategy = "AllAtOnce"
 	ReleaseCanary    ReleaseStrategy = "TimeBasedCanary"
 	ReleaseLinear    ReleaseStrategy = "TimeBasedLinear"
 )
 
-// Defaults of ReleaseArgs: CodeDeploy's LambdaCanary10Percent5Minutes.
+// Defaults of ReleaseArgs: CodeDeploy's LambdaCanary10Percent10Minutes.
 const (
 	DefaultReleasePercentage      = 10
-	DefaultReleaseIntervalMinutes = 5
+	DefaultReleaseIntervalMinutes = 10
 )
+
+// MinReleaseIntervalMinutes is the shortest step accepted: two alarm periods,
+// so the rollback alarms evaluate at least one whole period of the new
+// version's traffic before CodeDeploy shifts more (a 5-minute step could end
+// before the first 5-minute datapoint of the errors alarm is complete).
+const MinReleaseIntervalMinutes = 2 * alarmPeriodSeconds / 60
 
 // maxReleaseIntervalMinutes is the longest step CodeDeploy accepts (two days).
 const maxReleaseIntervalMinutes = 2880
@@ -67,8 +73,8 @@ type ReleaseArgs struct {
 	// Percentage is the first step of a canary or each step of a linear
 	// release (1..99); default 10. Ignored for all-at-once.
 	Percentage int
-	// IntervalMinutes is the wait between steps (1..2880); default 5.
-	// Ignored for all-at-once.
+	// IntervalMinutes is the wait between steps (MinReleaseIntervalMinutes..2880);
+	// default 10. Ignored for all-at-once.
 	IntervalMinutes int
 	// LatencyAlarmMilliseconds raises the latency rollback alarm when the
 	// p99 duration of invocations through the alias exceeds it; default half
@@ -98,8 +104,8 @@ func (r ReleaseArgs) withDefaults(timeoutSeconds int) (ReleaseArgs, []error) {
 		if r.Percentage < 1 || r.Percentage > 99 {
 			bad("Percentage", "%d is outside 1..99", r.Percentage)
 		}
-		if r.IntervalMinutes < 1 || r.IntervalMinutes > maxReleaseIntervalMinutes {
-			bad("IntervalMinutes", "%d is outside 1..%d", r.IntervalMinutes, maxReleaseIntervalMinutes)
+		if r.IntervalMinutes < MinReleaseIntervalMinutes || r.IntervalMinutes > maxReleaseIntervalMinutes {
+			bad("IntervalMinutes", "%d is outside %d..%d (at least two alarm periods)", r.IntervalMinutes, MinReleaseIntervalMinutes, maxReleaseIntervalMinutes)
 		}
 	default:
 		bad("Strategy", "%q must be %s, %s or %s", r.Strategy, ReleaseAllAtOnce, ReleaseCanary, ReleaseLinear)

@@ -124,13 +124,13 @@ func TestDeploymentConfigPerStrategy(t *testing.T) {
 		},
 		{
 			release: ReleaseArgs{Strategy: ReleaseCanary},
-			name:    testName + "-TimeBasedCanary-10pct-5min",
-			routing: map[string]any{"type": "TimeBasedCanary", "timeBasedCanary": map[string]any{"percentage": 10.0, "interval": 5.0}},
+			name:    testName + "-TimeBasedCanary-10pct-10min",
+			routing: map[string]any{"type": "TimeBasedCanary", "timeBasedCanary": map[string]any{"percentage": 10.0, "interval": 10.0}},
 		},
 		{
-			release: ReleaseArgs{Strategy: ReleaseLinear, Percentage: 25, IntervalMinutes: 3},
-			name:    testName + "-TimeBasedLinear-25pct-3min",
-			routing: map[string]any{"type": "TimeBasedLinear", "timeBasedLinear": map[string]any{"percentage": 25.0, "interval": 3.0}},
+			release: ReleaseArgs{Strategy: ReleaseLinear, Percentage: 25, IntervalMinutes: 15},
+			name:    testName + "-TimeBasedLinear-25pct-15min",
+			routing: map[string]any{"type": "TimeBasedLinear", "timeBasedLinear": map[string]any{"percentage": 25.0, "interval": 15.0}},
 		},
 	}
 	for _, tc := range tests {
@@ -255,7 +255,8 @@ func TestReleaseArgsValidation(t *testing.T) {
 	}{
 		{"unknown strategy", ReleaseArgs{Strategy: "BlueGreen"}, []string{`Release.Strategy: "BlueGreen" must be`}},
 		{"percentage too high", ReleaseArgs{Strategy: ReleaseCanary, Percentage: 100}, []string{"Release.Percentage: 100 is outside 1..99"}},
-		{"negative interval", ReleaseArgs{Strategy: ReleaseLinear, IntervalMinutes: -1}, []string{"Release.IntervalMinutes: -1 is outside 1..2880"}},
+		{"negative interval", ReleaseArgs{Strategy: ReleaseLinear, IntervalMinutes: -1}, []string{"Release.IntervalMinutes: -1 is outside 10..2880"}},
+		{"step shorter than two alarm periods", ReleaseArgs{Strategy: ReleaseCanary, IntervalMinutes: 5}, []string{"Release.IntervalMinutes: 5 is outside 10..2880"}},
 		{"latency beyond timeout", ReleaseArgs{Strategy: ReleaseAllAtOnce, LatencyAlarmMilliseconds: 31000}, []string{"Release.LatencyAlarmMilliseconds: 31000 is outside 1..30000"}},
 		{
 			"every problem at once",

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"testing"
 )
 
@@ -9,7 +11,7 @@ import (
 // streams against the wire double: two describes through the real SDK.
 func BenchmarkInvokeUnchanged(b *testing.B) {
 	d := newKVSDouble(b, stream101, stream102)
-	h, err := NewHandler(d.client())
+	h, err := NewHandler(d.client(), slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	if err != nil {
 		b.Fatal(err)
 	}

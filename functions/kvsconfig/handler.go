@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -32,14 +33,16 @@ var _ KinesisVideo = (*kinesisvideo.Client)(nil)
 // Handler applies image generation configurations.
 type Handler struct {
 	kvs KinesisVideo
+	log *slog.Logger
 }
 
-// NewHandler returns a handler that calls kvs.
-func NewHandler(kvs KinesisVideo) (*Handler, error) {
-	if kvs == nil {
-		return nil, errors.New("kvsconfig: a Kinesis Video client is required")
+// NewHandler returns a handler that calls kvs and logs one record per
+// stream it changes or fails on (action, stream ARN, change: no PHI).
+func NewHandler(kvs KinesisVideo, log *slog.Logger) (*Handler, error) {
+	if kvs == nil || log == nil {
+		return nil, errors.New("kvsconfig: a Kinesis Video client and a logger are required")
 	}
-	return &Handler{kvs: kvs}, nil
+	return &Handler{kvs: kvs, log: log}, nil
 }
 
 // Invoke validates req and applies it to every stream. A failing stream does
@@ -55,9 +58,11 @@ func (h *Handler) Invoke(ctx context.Context, req invocation.Request) (invocatio
 	var errs []error
 	record := func(arn string, change invocation.Change, err error) {
 		if err != nil {
+			h.log.ErrorContext(ctx, "image generation not applied", "action", action, "stream", arn, "error", err.Error())
 			errs = append(errs, err)
 			return
 		}
+		h.log.InfoContext(ctx, "image generation", "action", action, "stream", arn, "change", string(change))
 		resp.Streams = append(resp.Streams, invocation.StreamResult{StreamARN: arn, Change: change})
 	}
 	if action == invocation.ActionDelete {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -37,7 +39,7 @@ func loadRequest(t testing.TB, name string) invocation.Request {
 
 func newTestHandler(t *testing.T, d *kvsDouble) *Handler {
 	t.Helper()
-	h, err := NewHandler(d.client())
+	h, err := NewHandler(d.client(), slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,8 +217,8 @@ func TestFailingStreamDoesNotStopTheOthers(t *testing.T) {
 
 func TestNewHandlerNeedsAClient(t *testing.T) {
 	t.Parallel()
-	if _, err := NewHandler(nil); err == nil {
-		t.Error("NewHandler(nil) succeeded")
+	if _, err := NewHandler(nil, slog.Default()); err == nil {
+		t.Error("NewHandler without a client succeeded")
 	}
 }
 
@@ -261,5 +263,32 @@ func TestEqualTreatsAbsentQualityAsTheDefault(t *testing.T) {
 	}
 	if equal(nil, base()) {
 		t.Error("no configuration equals a wanted one")
+	}
+}
+
+func TestEveryChangeIsLogged(t *testing.T) {
+	t.Parallel()
+	d := newKVSDouble(t, stream101, stream102)
+	d.failUpdates[stream102] = true
+	var logs strings.Builder
+	h, err := NewHandler(d.client(), slog.New(slog.NewJSONHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Invoke(context.Background(), loadRequest(t, "create.json")); err == nil {
+		t.Fatal("the failed stream was not reported")
+	}
+	var records []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("log line is not JSON: %v", err)
+		}
+		records = append(records, rec)
+	}
+	if len(records) != 2 ||
+		records[0]["stream"] != stream101 || records[0]["change"] != "updated" || records[0]["action"] != "create" ||
+		records[1]["stream"] != stream102 || records[1]["level"] != "ERROR" {
+		t.Errorf("log records = %v", records)
 	}
 }

@@ -18,7 +18,7 @@ func main() {
 		logger.Error("kvsconfig could not load its AWS configuration", "error", err.Error())
 		os.Exit(1)
 	}
-	handler, err := NewHandler(kinesisvideo.NewFromConfig(awsConfig))
+	handler, err := NewHandler(kinesisvideo.NewFromConfig(awsConfig), logger)
 	if err != nil {
 		logger.Error("kvsconfig could not start", "error", err.Error())
 		os.Exit(1)

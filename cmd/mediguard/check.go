@@ -78,6 +78,12 @@ justification) is read from policypack/config/<stack>.json when present.`,
 			if err := res.Write(cmd.OutOrStdout()); err != nil {
 				return err
 			}
+			info, err := pack.Info(ctx)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "\nPolicy Packs run:\n    %s (local: %s)  v%s  %d policies\n",
+				info.GetName(), packDir, info.GetVersion(), len(info.GetPolicies()))
 			if n := len(res.Mandatory()); n > 0 {
 				return fmt.Errorf("stack %s: %d mandatory policy violations", stack, n)
 			}

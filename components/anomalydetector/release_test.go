@@ -355,3 +355,29 @@ func TestParseAppSpecRejectsBadSpecs(t *testing.T) {
 		})
 	}
 }
+
+// TestReleasePreview previews a managed release: the version a first update
+// publishes is unknown, so the alias's version is too, and every release
+// child is still registered inside the component.
+func TestReleasePreview(t *testing.T) {
+	t.Parallel()
+	r, err := run(t, releaseArgs(ReleaseCanary), func(i *pulumi.RunInfo) { i.DryRun = true })
+	if err != nil {
+		t.Fatalf("preview failed: %v", err)
+	}
+	alias := mustNamed(t, r, "aws:lambda/alias:Alias", testName+"-live")
+	if v := alias.Inputs["functionVersion"]; !v.IsComputed() && !v.IsNull() {
+		t.Errorf("alias functionVersion = %v in preview, want unknown until the version is published", v)
+	}
+	component := mustNamed(t, r, TypeToken, testName)
+	for _, token := range []string{
+		"aws:lambda/alias:Alias", "aws:codedeploy/application:Application",
+		"aws:codedeploy/deploymentConfig:DeploymentConfig", "aws:codedeploy/deploymentGroup:DeploymentGroup",
+	} {
+		for _, res := range r.ByType(token) {
+			if res.Parent != component.URN || !strings.HasPrefix(res.Name, testName+"-") {
+				t.Errorf("%s %s is not a child of the component named after it", res.Type, res.Name)
+			}
+		}
+	}
+}

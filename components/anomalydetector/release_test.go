@@ -9,8 +9,10 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mediguard/mediguard/components/policydoc"
@@ -379,5 +381,56 @@ func TestReleasePreview(t *testing.T) {
 				t.Errorf("%s %s is not a child of the component named after it", res.Type, res.Name)
 			}
 		}
+	}
+}
+
+// versionedMocks answers like the recorder, with the versions AWS would
+// report: the function's latest published version is 8 while the live alias,
+// moved only by CodeDeploy, still serves 7.
+type versionedMocks struct{ *recorder.Recorder }
+
+func (m versionedMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	id, state, err := m.Recorder.NewResource(args)
+	switch args.TypeToken {
+	case "aws:lambda/function:Function":
+		state["version"] = resource.NewStringProperty("8")
+	case "aws:lambda/alias:Alias":
+		state["functionVersion"] = resource.NewStringProperty("7")
+	}
+	return id, state, err
+}
+
+func TestAppSpecOutputMovesTheAliasToThePublishedVersion(t *testing.T) {
+	t.Parallel()
+	r := recorder.New("mediguard", "dev", "")
+	var (
+		mu   sync.Mutex
+		text string
+	)
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		component, err := NewAnomalyDetector(ctx, testName, releaseArgs(ReleaseCanary))
+		if err != nil {
+			return err
+		}
+		component.Release.AppSpec.ApplyT(func(v string) string {
+			mu.Lock()
+			defer mu.Unlock()
+			text = v
+			return v
+		})
+		return nil
+	}, pulumi.WithMocks("mediguard", "dev", versionedMocks{r}))
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	spec, err := ParseAppSpec([]byte(text))
+	if err != nil {
+		t.Fatalf("AppSpec output %q: %v", text, err)
+	}
+	want := AppSpecAliasProperties{Name: testName, Alias: LiveAlias, CurrentVersion: "7", TargetVersion: "8"}
+	if got := spec.Function(); got != want {
+		t.Errorf("AppSpec output moves %+v, want %+v", got, want)
 	}
 }

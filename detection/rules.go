@@ -14,9 +14,10 @@ const (
 	fallWide       = 0.9  // height/width of a person on the floor
 	fallDrop       = 0.2  // centre drop, as a fraction of the upright height
 	fallWindow     = 3 * int64(time.Second)
-	bedLyingAspect = 1.3  // lying or sitting in bed, not standing beside it
-	uprightAspect  = 1.0  // standing or walking, possibly merged with the bed's ghost
-	bedMargin      = 0.02 // feet this close to a bed zone's outline are not yet out of bed
+	bedLyingAspect = 1.3                    // lying or sitting in bed, not standing beside it
+	uprightAspect  = 1.0                    // standing or walking, possibly merged with the bed's ghost
+	bedMargin      = 0.02                   // feet this close to a bed zone's outline are not yet out of bed
+	bedReturn      = 1 * int64(time.Second) // back in bed this long ends the out-of-bed state
 	bedRearm       = 5 * int64(time.Second)
 	// inactivityMargin is added to inactivity.after before the reminder
 	// fires: the last movements before stillness can be too small for the
@@ -163,9 +164,13 @@ func (d *Detector) nearZones(zones []int, x, y, margin float64) bool {
 func (d *Detector) checkTamper(h frameHealth, f Frame, now int64, emit func(*Event)) bool {
 	st := &d.st
 	th := d.th
-	covered := h.Std < coveredStd || h.Dominant > coveredBand
-	defocused := !covered && st.SharpFrames >= sharpWarmup && h.Sharpness < defocusRatio*st.SharpBase
+	// A blurred view still correlates with the reference (its coarse
+	// layout survives); a lens covered by a hand or cloth loses the edges
+	// and the layout together.
 	corr := correlation(d.thumb, st.Ref)
+	blurred := st.SharpFrames >= sharpWarmup && h.Sharpness < defocusRatio*st.SharpBase
+	covered := h.Std < coveredStd || h.Dominant > coveredBand || (blurred && corr < movedCorr)
+	defocused := !covered && blurred
 	moved := !covered && !defocused && corr < movedCorr
 	conds := [3]bool{covered, defocused, moved}
 	confidence := [3]float64{
@@ -222,11 +227,14 @@ func (d *Detector) ruleFall(f Frame, now int64) *Event {
 		t := &st.Tracks[i]
 		s := t.last()
 		cx, cy := d.foot(t)
-		inBed := d.inZones(d.bedZones, cx, cy)
+		// A person on the floor has their feet on the floor, outside the
+		// bed; a fragment of a patient moving in bed (a head against the
+		// headboard) does not.
+		onFloor := d.onFloor(cx, cy) && !d.inZones(d.bedZones, cx, cy)
 		switch {
-		case t.FallStart != 0 && (s.aspect() >= fallTall || inBed):
+		case t.FallStart != 0 && (s.aspect() >= fallTall || !onFloor):
 			t.FallStart = 0 // got up, or lay down in bed
-		case t.FallStart == 0 && t.LastSeen == now && !inBed && s.aspect() <= fallWide:
+		case t.FallStart == 0 && t.LastSeen == now && onFloor && s.aspect() <= fallWide:
 			t.FallStart = fallImpact(t, now)
 		}
 		if t.FallStart == 0 {
@@ -296,6 +304,7 @@ func (d *Detector) trackBorn(t *track, now int64) {
 		keep := parent.Hist[max(0, len(parent.Hist)-(histLen-1)):]
 		t.Hist = append(append(t.Hist[:0], keep...), own)
 		t.BedOrigin = parent.BedOrigin
+		t.OutOfBedSince = parent.OutOfBedSince
 	}
 	fx, fy := d.foot(t)
 	if d.inZones(d.bedZones, fx, fy) && t.last().aspect() < bedLyingAspect {
@@ -332,20 +341,30 @@ func (d *Detector) ruleBedExit(f Frame, now int64) *Event {
 			// Out of bed: at least as tall as wide, with the feet on the
 			// floor clearly outside every bed zone. Fragments of a patient
 			// moving in bed (a head above the pillow, an arm over the edge)
-			// fail one of the three.
+			// fail one of the three. Leaving the out-of-bed state needs
+			// bedReturn of being back (hysteresis): feet hidden for a
+			// moment by the bed's side panel do not restart the clock.
 			switch {
 			case !t.BedOrigin:
 			case in || !d.onFloor(cx, cy) || d.nearZones(d.bedZones, cx, cy, bedMargin):
-				t.OutOfBedSince = 0
-			case t.OutOfBedSince == 0 && s.aspect() >= uprightAspect:
-				t.OutOfBedSince = now
+				if t.OutOfBedSince != 0 && t.InBedSince == 0 {
+					t.InBedSince = now
+				}
+				if t.InBedSince != 0 && now-t.InBedSince >= bedReturn {
+					t.OutOfBedSince, t.InBedSince = 0, 0
+				}
+			case s.aspect() >= uprightAspect:
+				t.InBedSince = 0
+				if t.OutOfBedSince == 0 {
+					t.OutOfBedSince = now
+				}
 			}
 		}
 		if !t.BedOrigin || t.OutOfBedSince == 0 {
 			continue
 		}
 		holding = true
-		if t.LastSeen == now && now-t.OutOfBedSince >= int64(d.th.BedExitAfter) && (cand == nil || t.OutOfBedSince < start) {
+		if t.LastSeen == now && t.InBedSince == 0 && now-t.OutOfBedSince >= int64(d.th.BedExitAfter) && (cand == nil || t.OutOfBedSince < start) {
 			ready, start, cand = true, t.OutOfBedSince, t
 		}
 	}

@@ -39,6 +39,7 @@ type track struct {
 	BedOrigin     bool
 	BedDwellSince int64 // lying inside a bed zone since (0 = not)
 	OutOfBedSince int64 // bed-origin track outside every bed zone since (0 = not)
+	InBedSince    int64 // while out of bed: back inside a bed zone since (0 = not)
 
 	ZoneSince []int64 // per configured zone: inside since (0 = outside)
 

@@ -70,6 +70,8 @@ func (e *AckFailure) Error() string {
 	return fmt.Sprintf("PutMedia error %d %s on fragment %d", e.ErrorID, e.Name, e.FragmentTimecode)
 }
 
+func (e *AckFailure) canRetry() bool { return e.Retryable }
+
 // ackError classifies an ERROR acknowledgement. Unknown IDs in the 5xxx
 // (service) range are retried; others fail.
 func ackError(a Ack) *AckFailure {

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/kinesisvideo/types"
+
 	"github.com/mediguard/mediguard/scenario"
 )
 
@@ -319,5 +321,20 @@ func TestPaceWaitsForEachFragmentsCaptureTime(t *testing.T) {
 	// A live camera cannot send a fragment before its last frame exists.
 	if elapsed := time.Since(began); elapsed < fragments[2].End() {
 		t.Errorf("sent in %v, before the last frame's capture time %v", elapsed, fragments[2].End())
+	}
+}
+
+func TestUnknownStreamFailsWithoutRetrying(t *testing.T) {
+	t.Parallel()
+	d := newKVSDouble(t)
+	c := d.client()
+	c.StreamName = "camera-cam-999-stream"
+	_, err := c.Stream(context.Background(), feed(fixtureFragments(t, 1)))
+	var notFound *types.ResourceNotFoundException
+	if !errors.As(err, &notFound) || !strings.Contains(err.Error(), "PUT_MEDIA data endpoint") {
+		t.Errorf("err = %v, want the endpoint lookup's ResourceNotFoundException", err)
+	}
+	if _, _, connections := d.persisted(); connections != 0 {
+		t.Errorf("%d PutMedia requests for a stream that does not exist", connections)
 	}
 }

@@ -111,8 +111,15 @@ func (d *kvsDouble) getDataEndpoint(w http.ResponseWriter, r *http.Request) {
 	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
 		d.problem("GetDataEndpoint body: %v", err)
 	}
-	if in.StreamName != testStreamName || in.APIName != "PUT_MEDIA" {
-		d.problem("GetDataEndpoint for %q %q, want %s PUT_MEDIA", in.StreamName, in.APIName, testStreamName)
+	if in.APIName != "PUT_MEDIA" {
+		d.problem("GetDataEndpoint for API %q, want PUT_MEDIA", in.APIName)
+	}
+	if in.StreamName != testStreamName {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Amzn-Errortype", "ResourceNotFoundException")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(`{"message":"The requested stream is not found or not active."}`))
+		return
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]string{"DataEndpoint": d.server.URL})

@@ -126,12 +126,7 @@ func (c *Client) Stream(ctx context.Context, fragments <-chan Fragment) (Stats, 
 		if ctx.Err() != nil {
 			return s.snapshot(), ctx.Err()
 		}
-		var failure *AckFailure
-		if errors.As(err, &failure) && !failure.Retryable {
-			return s.snapshot(), fmt.Errorf("putmedia %s: %w", c.StreamName, err)
-		}
-		var fatal *requestError
-		if errors.As(err, &fatal) && !fatal.retryable {
+		if !retryable(err) {
 			return s.snapshot(), fmt.Errorf("putmedia %s: %w", c.StreamName, err)
 		}
 		if s.persisted() > persistedBefore {
@@ -174,15 +169,38 @@ func (c *Client) httpClient() *http.Client {
 	return http.DefaultClient
 }
 
-// requestError is a PutMedia request that failed before acknowledgements.
+// requestError is a connection that failed outside an acknowledgement:
+// the data endpoint lookup, the request, or the response.
 type requestError struct {
-	status    int
+	status    int // HTTP status; 0 when no response arrived
 	message   string
 	retryable bool
+	err       error // the cause, when there is one
 }
 
 func (e *requestError) Error() string {
-	return fmt.Sprintf("PutMedia request failed: HTTP %d: %s", e.status, e.message)
+	message := e.message
+	if e.err != nil {
+		message += ": " + e.err.Error()
+	}
+	if e.status == 0 {
+		return "PutMedia connection failed: " + message
+	}
+	return fmt.Sprintf("PutMedia request failed: HTTP %d: %s", e.status, message)
+}
+
+func (e *requestError) Unwrap() error { return e.err }
+
+func (e *requestError) canRetry() bool { return e.retryable }
+
+// retryable reports whether a new connection may succeed where err failed;
+// errors that do not say are taken as connection trouble.
+func retryable(err error) bool {
+	var classified interface{ canRetry() bool }
+	if errors.As(err, &classified) {
+		return classified.canRetry()
+	}
+	return true
 }
 
 // connect makes one PutMedia connection: it resends the pending fragments,
@@ -195,7 +213,9 @@ func (s *stream) connect(ctx context.Context, fragments <-chan Fragment) error {
 		APIName:    types.APINamePutMedia,
 	})
 	if err != nil {
-		return fmt.Errorf("get PUT_MEDIA data endpoint of %s: %w", c.StreamName, err)
+		// The SDK has already retried throttling and service errors; what is
+		// left (no such stream, access denied) a reconnection cannot fix.
+		return &requestError{message: "get PUT_MEDIA data endpoint", err: err}
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -226,7 +246,7 @@ func (s *stream) connect(ctx context.Context, fragments <-chan Fragment) error {
 
 	resp, err := c.httpClient().Do(req)
 	if err != nil {
-		return &requestError{message: err.Error(), retryable: true}
+		return &requestError{message: "send", err: err, retryable: true}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -363,7 +383,7 @@ func (s *stream) readAcks(body io.Reader) error {
 			if errors.Is(err, io.EOF) {
 				return nil
 			}
-			return &requestError{status: http.StatusOK, message: "read acknowledgements: " + err.Error(), retryable: true}
+			return &requestError{status: http.StatusOK, message: "read acknowledgements", err: err, retryable: true}
 		}
 		if s.c.OnAck != nil {
 			s.c.OnAck(ack)

@@ -1,6 +1,8 @@
 package platform
 
 import (
+	"fmt"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mediguard/mediguard/components/anomalydetector"
@@ -163,6 +165,14 @@ func compose(ctx *pulumi.Context, cfg StackConfig, opts Options) (*deployment, e
 		return nil, err
 	}
 	subscribers := alertSubscribers(ctx, cfg.AlertSubscribers)
+	cameraDocuments := make([]anomalydetector.CameraDocument, len(cfg.Cameras))
+	for i, cam := range cfg.Cameras {
+		doc, err := cam.DetectionConfig(cfg.TimeZone)
+		if err != nil { // Validate has already accepted it; this is a programming error.
+			return nil, fmt.Errorf("camera %s detection configuration: %w", cam.ID, err)
+		}
+		cameraDocuments[i] = anomalydetector.CameraDocument{CameraID: cam.ID, StreamName: d.streams[i].StreamName, Config: string(doc)}
+	}
 	d.detector, err = anomalydetector.NewAnomalyDetector(ctx, "detector", &anomalydetector.AnomalyDetectorArgs{
 		Code:                code,
 		FramesBucketName:    d.frames.BucketName,
@@ -179,8 +189,13 @@ func compose(ctx *pulumi.Context, cfg StackConfig, opts Options) (*deployment, e
 		LogRetentionDays:    cfg.Retention.AppLogDays,
 		Environment:         map[string]string{"MEDIGUARD_ENVIRONMENT": cfg.Environment},
 		ExtraStatements:     consumer,
-		Protect:             cfg.Protect,
-		Tags:                tags,
+		Cameras:             cameraDocuments,
+		// Snapshots take the evidence bucket's own lock, so a dev stack's
+		// evidence stays deletable after its short GOVERNANCE period.
+		EvidenceLockMode:      cfg.ObjectLock.Mode,
+		EvidenceRetentionDays: cfg.ObjectLock.Days,
+		Protect:               cfg.Protect,
+		Tags:                  tags,
 	})
 	if err != nil {
 		return nil, err

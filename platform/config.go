@@ -9,8 +9,10 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/mediguard/mediguard/components/observability"
+	"github.com/mediguard/mediguard/detection"
 )
 
 // ConfigNamespace is the Pulumi config namespace of the program's own keys
@@ -45,6 +47,9 @@ type StackConfig struct {
 	Protect bool `json:"protect"`
 	// DetectorReservedConcurrency caps the detector's concurrent executions.
 	DetectorReservedConcurrency int `json:"detectorReservedConcurrency"`
+	// TimeZone is the facility's IANA time zone: restricted-zone schedules of
+	// every camera are evaluated in it unless a camera sets its own.
+	TimeZone string `json:"timeZone"`
 	// CameraProducerPrincipal may assume the cameras' producer roles: the AWS
 	// IoT credentials provider (cameras holding X.509 certificates) by default.
 	CameraProducerPrincipal string `json:"cameraProducerPrincipal"`
@@ -80,6 +85,40 @@ type Camera struct {
 	ID   string `json:"id"`
 	Ward string `json:"ward"`
 	Room string `json:"room"`
+	// Detection is the camera's detection configuration (zones, masks,
+	// privacy regions, schedules, patient risk flags, thresholds: the
+	// camera.yaml format of docs/detection.md, as an object). camera_id, ward
+	// and room come from the fields above and the stack's time zone applies
+	// unless time_zone is set. Empty means the engine's defaults.
+	Detection json.RawMessage `json:"detection,omitempty"`
+}
+
+// DetectionConfig returns the camera's detection configuration as the JSON
+// document the detector reads, validated by the engine's own parser.
+func (c Camera) DetectionConfig(timeZone string) ([]byte, error) {
+	doc := map[string]any{}
+	if len(c.Detection) > 0 {
+		if err := json.Unmarshal(c.Detection, &doc); err != nil {
+			return nil, fmt.Errorf("must be an object: %w", err)
+		}
+	}
+	for _, key := range []string{"camera_id", "ward", "room"} {
+		if _, ok := doc[key]; ok {
+			return nil, fmt.Errorf("%s is set by the camera entry itself; remove it", key)
+		}
+	}
+	doc["camera_id"], doc["ward"], doc["room"] = c.ID, c.Ward, c.Room
+	if _, ok := doc["time_zone"]; !ok {
+		doc["time_zone"] = timeZone
+	}
+	data, err := json.Marshal(doc)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := detection.ParseCameraConfig(data); err != nil {
+		return nil, err
+	}
+	return data, nil
 }
 
 // Subscriber is one alert subscription (protocol as SNS names it).
@@ -131,6 +170,7 @@ func Defaults(environment string) StackConfig {
 		Destroyable:                 true,
 		DetectorReservedConcurrency: 5,
 		CameraProducerPrincipal:     "credentials.iot.amazonaws.com",
+		TimeZone:                    "UTC",
 		Baseline:                    BaselineConfig{GuardDuty: true, SecurityHub: true, Config: true, PublicAccessBlock: true},
 	}
 	if environment == "prod" {
@@ -161,6 +201,7 @@ var configKeys = map[string]func(c *StackConfig) any{
 	"protect":                     func(c *StackConfig) any { return &c.Protect },
 	"detectorReservedConcurrency": func(c *StackConfig) any { return &c.DetectorReservedConcurrency },
 	"cameraProducerPrincipal":     func(c *StackConfig) any { return &c.CameraProducerPrincipal },
+	"timeZone":                    func(c *StackConfig) any { return &c.TimeZone },
 	"baseline":                    func(c *StackConfig) any { return &c.Baseline },
 	"operationsSubscribers":       func(c *StackConfig) any { return &c.OperationsSubscribers },
 	"delivery":                    func(c *StackConfig) any { return &c.Delivery },
@@ -282,6 +323,9 @@ func (c StackConfig) Validate() error {
 		if !codePattern.MatchString(cam.Room) {
 			bad(key+".room", "must be a facility code (letters, digits, dashes, at most 16), got %q", cam.Room)
 		}
+		if _, err := cam.DetectionConfig(c.TimeZone); err != nil {
+			bad(key+".detection", "%v", err)
+		}
 	}
 	for i, s := range c.OperationsSubscribers {
 		key := fmt.Sprintf("mediguard:operationsSubscribers[%d]", i)
@@ -352,6 +396,9 @@ func (c StackConfig) Validate() error {
 		if !c.Protect {
 			bad("mediguard:protect", "prod stacks must protect stateful resources")
 		}
+	}
+	if _, err := time.LoadLocation(c.TimeZone); err != nil || c.TimeZone == "" || c.TimeZone == "Local" {
+		bad("mediguard:timeZone", "must be an IANA time zone such as America/New_York, got %q", c.TimeZone)
 	}
 	if c.DetectorReservedConcurrency < 1 || c.DetectorReservedConcurrency > 1000 {
 		bad("mediguard:detectorReservedConcurrency", "must be 1..1000, got %d", c.DetectorReservedConcurrency)

@@ -158,3 +158,63 @@ func TestReadStackFileErrorsNameTheFile(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+func TestCameraDetectionConfigIsValidatedByTheEngine(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		detection string
+		want      string // "" = valid
+	}{
+		{name: "defaults", detection: ``},
+		{name: "zones", detection: `{"zones":[{"name":"bed","kind":"bed","polygon":[[0.1,0.1],[0.5,0.1],[0.5,0.5]]}]}`},
+		{name: "polygon too short", detection: `{"zones":[{"name":"bed","kind":"bed","polygon":[[0.1,0.1],[0.5,0.1]]}]}`, want: "zones[0].polygon: needs at least 3 points"},
+		{name: "identity fields belong to the entry", detection: `{"camera_id":"other"}`, want: "mediguard:cameras[0].detection: camera_id is set by the camera entry"},
+		{name: "patient identifier field refused", detection: `{"patient":{"name":"Jane Doe"}}`, want: "mediguard:cameras[0].detection"},
+		{name: "not an object", detection: `[1,2]`, want: "mediguard:cameras[0].detection: must be an object"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cam := `{"id":"cam-1","ward":"W1","room":"101"}`
+			if tt.detection != "" {
+				cam = `{"id":"cam-1","ward":"W1","room":"101","detection":` + tt.detection + `}`
+			}
+			_, err := ParseStackConfig("us-east-1", map[string]string{
+				"environment": "dev", "timeZone": "Europe/Paris", "cameras": "[" + cam + "]",
+			})
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("valid configuration refused: %v", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Fatalf("got %v, want an error containing %q", err, tt.want)
+			}
+			if err != nil && strings.Contains(err.Error(), "Jane Doe") {
+				t.Errorf("the error repeats a patient identifier: %v", err)
+			}
+		})
+	}
+}
+
+func TestCameraDetectionDocumentCarriesTheStackTimeZone(t *testing.T) {
+	t.Parallel()
+	doc, err := Camera{ID: "cam-1", Ward: "W1", Room: "101"}.DetectionConfig("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"camera_id":"cam-1"`, `"ward":"W1"`, `"room":"101"`, `"time_zone":"Europe/Paris"`} {
+		if !strings.Contains(string(doc), want) {
+			t.Errorf("document %s lacks %s", doc, want)
+		}
+	}
+}
+
+func TestTimeZoneMustBeIANA(t *testing.T) {
+	t.Parallel()
+	_, err := ParseStackConfig("us-east-1", map[string]string{
+		"environment": "dev", "timeZone": "Mars/Olympus", "cameras": `[{"id":"cam-1","ward":"W1","room":"101"}]`,
+	})
+	if err == nil || !strings.Contains(err.Error(), "mediguard:timeZone") {
+		t.Errorf("got %v", err)
+	}
+}

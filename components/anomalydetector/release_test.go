@@ -434,3 +434,43 @@ func TestAppSpecOutputMovesTheAliasToThePublishedVersion(t *testing.T) {
 		t.Errorf("AppSpec output moves %+v, want %+v", got, want)
 	}
 }
+
+// ignoreChangesMocks records the ignoreChanges option of each registration.
+type ignoreChangesMocks struct {
+	*recorder.Recorder
+	mu      sync.Mutex
+	ignored map[string][]string
+}
+
+func (m *ignoreChangesMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	if args.RegisterRPC != nil {
+		m.mu.Lock()
+		m.ignored[args.Name] = args.RegisterRPC.GetIgnoreChanges()
+		m.mu.Unlock()
+	}
+	return m.Recorder.NewResource(args)
+}
+
+// TestCodeDeployOwnsTheAliasVersion checks that Pulumi never moves the alias
+// after creating it: an update that did would shift all traffic at once,
+// bypassing the canary and its rollback alarms.
+func TestCodeDeployOwnsTheAliasVersion(t *testing.T) {
+	t.Parallel()
+	m := &ignoreChangesMocks{Recorder: recorder.New("mediguard", "dev", ""), ignored: map[string][]string{}}
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		_, err := NewAnomalyDetector(ctx, testName, releaseArgs(ReleaseCanary))
+		return err
+	}, pulumi.WithMocks("mediguard", "dev", m))
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	got := slices.Sorted(slices.Values(m.ignored[testName+"-live"]))
+	if want := []string{"functionVersion", "routingConfig"}; !slices.Equal(got, want) {
+		t.Errorf("alias ignoreChanges = %v, want %v", got, want)
+	}
+	if got := m.ignored[testName+"-function"]; len(got) != 0 {
+		t.Errorf("function ignoreChanges = %v, want none: code changes must publish versions", got)
+	}
+}

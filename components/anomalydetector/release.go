@@ -170,8 +170,6 @@ type invocationTarget struct {
 	FunctionName pulumi.StringOutput
 	// Qualifier is the alias name for invoke permissions; nil when unqualified.
 	Qualifier pulumi.StringPtrInput
-	// resource is the alias or the function, for explicit dependencies.
-	resource pulumi.Resource
 }
 
 // liveAlias creates LiveAlias on the function's first published version when
@@ -183,7 +181,7 @@ type invocationTarget struct {
 // traffic with the generated AppSpec.
 func (b builder) liveAlias(function *lambda.Function) (*lambda.Alias, invocationTarget, error) {
 	if !b.cfg.Release.enabled() {
-		return nil, invocationTarget{ARN: function.Arn, FunctionName: function.Name, resource: function}, nil
+		return nil, invocationTarget{ARN: function.Arn, FunctionName: function.Name}, nil
 	}
 	alias, err := lambda.NewAlias(b.ctx, b.name+"-live", &lambda.AliasArgs{
 		Name:            pulumi.String(LiveAlias),
@@ -194,7 +192,7 @@ func (b builder) liveAlias(function *lambda.Function) (*lambda.Alias, invocation
 	if err != nil {
 		return nil, invocationTarget{}, fmt.Errorf("create alias %s: %w", LiveAlias, err)
 	}
-	return alias, invocationTarget{ARN: alias.Arn, FunctionName: alias.FunctionName, Qualifier: alias.Name, resource: alias}, nil
+	return alias, invocationTarget{ARN: alias.Arn, FunctionName: alias.FunctionName, Qualifier: alias.Name}, nil
 }
 
 // release creates the latency alarm and the CodeDeploy service role,

@@ -43,40 +43,49 @@ var configKeys = []string{"environment", "deployerRoleArns", "noncurrentVersionD
 func ParseConfig(raw map[string]string) (Config, error) {
 	c := Config{Environment: raw["environment"], NoncurrentVersionDays: DefaultNoncurrentVersionDays}
 	var errs []error
-	bad := func(key, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("config %s:%s: "+format, append([]any{ConfigNamespace, key}, args...)...))
-	}
 	for _, key := range slices.Sorted(maps.Keys(raw)) {
 		if !slices.Contains(configKeys, key) {
-			bad(key, "unknown key")
+			errs = append(errs, configError(key, "unknown key"))
 		}
 	}
 	if v, ok := raw["deployerRoleArns"]; ok {
 		if err := json.Unmarshal([]byte(v), &c.DeployerRoleARNs); err != nil {
-			bad("deployerRoleArns", "must be a list of IAM role ARNs: %v", err)
+			errs = append(errs, configError("deployerRoleArns", "must be a list of IAM role ARNs: %v", err))
 		}
 	}
 	if v, ok := raw["noncurrentVersionDays"]; ok {
 		if err := json.Unmarshal([]byte(v), &c.NoncurrentVersionDays); err != nil {
-			bad("noncurrentVersionDays", "must be a whole number of days: %v", err)
+			errs = append(errs, configError("noncurrentVersionDays", "must be a whole number of days: %v", err))
 		}
 	}
-	if c.Environment != "dev" && c.Environment != "prod" {
-		bad("environment", "must be dev or prod, got %q", c.Environment)
-	}
-	for i, arn := range c.DeployerRoleARNs {
-		if !roleARNPattern.MatchString(arn) {
-			bad(fmt.Sprintf("deployerRoleArns[%d]", i), "%q is not an IAM role ARN", arn)
-		}
-	}
-	if c.Environment == "prod" && len(c.DeployerRoleARNs) == 0 {
-		bad("deployerRoleArns", "prod must name the roles that may decrypt its secrets")
-	}
-	if c.NoncurrentVersionDays < 1 {
-		bad("noncurrentVersionDays", "must be at least 1, got %d", c.NoncurrentVersionDays)
-	}
+	errs = append(errs, c.Validate())
 	if err := errors.Join(errs...); err != nil {
 		return Config{}, err
 	}
 	return c, nil
+}
+
+// Validate reports every problem of the configuration, each naming its key.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Environment != "dev" && c.Environment != "prod" {
+		errs = append(errs, configError("environment", "must be dev or prod, got %q", c.Environment))
+	}
+	for i, arn := range c.DeployerRoleARNs {
+		if !roleARNPattern.MatchString(arn) {
+			errs = append(errs, configError(fmt.Sprintf("deployerRoleArns[%d]", i), "%q is not an IAM role ARN", arn))
+		}
+	}
+	if c.Environment == "prod" && len(c.DeployerRoleARNs) == 0 {
+		errs = append(errs, configError("deployerRoleArns", "prod must name the roles that may decrypt its secrets"))
+	}
+	if c.NoncurrentVersionDays < 1 {
+		errs = append(errs, configError("noncurrentVersionDays", "must be at least 1, got %d", c.NoncurrentVersionDays))
+	}
+	return errors.Join(errs...)
+}
+
+// configError names the config key a problem is about.
+func configError(key, format string, args ...any) error {
+	return fmt.Errorf("config %s:%s: %s", ConfigNamespace, key, fmt.Sprintf(format, args...))
 }

@@ -55,8 +55,12 @@ func SecretsProviderURL(environment, region string) string {
 }
 
 // NewStateBackend validates cfg, then creates the state key, the state
-// bucket and the secrets key as children of the component.
+// bucket and the secrets key as children of the component. An invalid cfg
+// registers nothing.
 func NewStateBackend(ctx *pulumi.Context, name string, cfg Config, opts ...pulumi.ResourceOption) (*StateBackend, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("state backend %q: %w", name, err)
+	}
 	protect := cfg.Environment == "prod"
 	component := &StateBackend{}
 	inputs := pulumi.Map{

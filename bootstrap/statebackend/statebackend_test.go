@@ -390,3 +390,20 @@ func TestProgramRejectsABadStackBeforeRegistering(t *testing.T) {
 		t.Errorf("a bad configuration registered %d resources", n)
 	}
 }
+
+func TestInvalidConfigRegistersNothing(t *testing.T) {
+	t.Parallel()
+	r := recorder.New("mediguard-bootstrap", "prod", "")
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		_, err := NewStateBackend(ctx, "pulumi", Config{Environment: "prod"})
+		return err
+	}, r.RunOption())
+	for _, want := range []string{"deployerRoleArns: prod must name", "noncurrentVersionDays: must be at least 1"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error = %v, want one naming %q", err, want)
+		}
+	}
+	if n := len(r.Resources()); n != 0 {
+		t.Errorf("an invalid configuration registered %d resources", n)
+	}
+}

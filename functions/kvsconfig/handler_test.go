@@ -292,3 +292,17 @@ func TestEveryChangeIsLogged(t *testing.T) {
 		t.Errorf("log records = %v", records)
 	}
 }
+
+func TestThrottledCallsAreRetried(t *testing.T) {
+	t.Parallel()
+	d := newKVSDouble(t, stream101, stream102)
+	d.throttles = 2
+	resp := invoke(t, newTestHandler(t, d), loadRequest(t, "create.json"))
+	wantResults(t, resp,
+		invocation.StreamResult{StreamARN: stream101, Change: invocation.Updated},
+		invocation.StreamResult{StreamARN: stream102, Change: invocation.Updated})
+	wantOps(t, d,
+		"describeImageGenerationConfiguration "+stream101, "describeImageGenerationConfiguration "+stream101,
+		"describeImageGenerationConfiguration "+stream101, "updateImageGenerationConfiguration "+stream101,
+		"describeImageGenerationConfiguration "+stream102, "updateImageGenerationConfiguration "+stream102)
+}

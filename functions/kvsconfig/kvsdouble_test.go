@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -34,6 +35,9 @@ type kvsDouble struct {
 	// failUpdates answers UpdateImageGenerationConfiguration for these
 	// streams with InvalidArgumentException.
 	failUpdates map[string]bool
+	// throttles answers this many requests (any operation) with
+	// ClientLimitExceededException, as KVS throttles.
+	throttles int
 
 	server *httptest.Server
 }
@@ -90,13 +94,14 @@ func newKVSDouble(t testing.TB, streamARNs ...string) *kvsDouble {
 	return d
 }
 
-// client is a real kinesisvideo client pointed at the double, with static
-// test credentials and the handlers' retry policy.
+// client is the handler's kinesisvideo client (newKinesisVideo) pointed at
+// the double, with static test credentials and the handlers' retry policy
+// with a short backoff.
 func (d *kvsDouble) client() *kinesisvideo.Client {
-	return kinesisvideo.NewFromConfig(aws.Config{
+	return newKinesisVideo(aws.Config{
 		Region:      testRegion,
 		Credentials: credentials.NewStaticCredentialsProvider(testAccessKey, "test-secret", ""),
-		Retryer:     func() aws.Retryer { return awsclient.NewRetryer(awsclient.DefaultMaxBackoff) },
+		Retryer:     func() aws.Retryer { return awsclient.NewRetryer(10 * time.Millisecond) },
 	}, func(o *kinesisvideo.Options) { o.BaseEndpoint = aws.String(d.server.URL) })
 }
 
@@ -132,6 +137,11 @@ func (d *kvsDouble) serve(w http.ResponseWriter, r *http.Request) {
 		d.problem("%s: want StreamARN only, got ARN %q name %q", op, req.StreamARN, req.StreamName)
 	}
 	d.ops = append(d.ops, op+" "+req.StreamARN)
+	if d.throttles > 0 {
+		d.throttles--
+		writeError(w, http.StatusBadRequest, "ClientLimitExceededException", "Kinesis Video Streams has throttled the request.")
+		return
+	}
 	current, known := d.streams[req.StreamARN]
 	if !known {
 		writeError(w, http.StatusNotFound, "ResourceNotFoundException", "The requested stream is not found or not active.")

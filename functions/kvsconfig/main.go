@@ -6,7 +6,6 @@ import (
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/kinesisvideo"
 
 	"github.com/mediguard/mediguard/functions/internal/awsclient"
 )
@@ -18,7 +17,7 @@ func main() {
 		logger.Error("kvsconfig could not load its AWS configuration", "error", err.Error())
 		os.Exit(1)
 	}
-	handler, err := NewHandler(kinesisvideo.NewFromConfig(awsConfig), logger)
+	handler, err := NewHandler(newKinesisVideo(awsConfig), logger)
 	if err != nil {
 		logger.Error("kvsconfig could not start", "error", err.Error())
 		os.Exit(1)

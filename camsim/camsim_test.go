@@ -338,3 +338,15 @@ func TestUnknownStreamFailsWithoutRetrying(t *testing.T) {
 		t.Errorf("%d PutMedia requests for a stream that does not exist", connections)
 	}
 }
+
+func TestThrottledEndpointLookupIsRetried(t *testing.T) {
+	t.Parallel()
+	d := newKVSDouble(t)
+	d.throttles = 1
+	if _, err := d.client().Stream(context.Background(), feed(fixtureFragments(t, 1))); err != nil {
+		t.Fatalf("Stream: %v", err)
+	}
+	if clusters, _, _ := d.persisted(); len(clusters) != 1 {
+		t.Errorf("persisted %d fragments, want 1", len(clusters))
+	}
+}

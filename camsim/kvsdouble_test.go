@@ -22,7 +22,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/kinesisvideo"
 )
 
 const (
@@ -59,6 +58,9 @@ type kvsDouble struct {
 	failID    int
 	// rejectStatus, when set, answers PutMedia with this HTTP status.
 	rejectStatus int
+	// throttles answers this many GetDataEndpoint calls with
+	// ClientLimitExceededException, as KVS throttles.
+	throttles int
 }
 
 func newKVSDouble(t testing.TB) *kvsDouble {
@@ -91,8 +93,7 @@ func (d *kvsDouble) problem(format string, args ...any) {
 
 // client is a producer pointed at the double through the real SDK client.
 func (d *kvsDouble) client() *Client {
-	controlPlane := kinesisvideo.NewFromConfig(aws.Config{Region: testRegion, Credentials: testCredentials},
-		func(o *kinesisvideo.Options) { o.BaseEndpoint = aws.String(d.server.URL) })
+	controlPlane := NewControlPlane(aws.Config{Region: testRegion, Credentials: testCredentials}, d.server.URL)
 	return &Client{
 		StreamName:   testStreamName,
 		ControlPlane: controlPlane,
@@ -113,6 +114,19 @@ func (d *kvsDouble) getDataEndpoint(w http.ResponseWriter, r *http.Request) {
 	}
 	if in.APIName != "PUT_MEDIA" {
 		d.problem("GetDataEndpoint for API %q, want PUT_MEDIA", in.APIName)
+	}
+	d.mu.Lock()
+	throttled := d.throttles > 0
+	if throttled {
+		d.throttles--
+	}
+	d.mu.Unlock()
+	if throttled {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Amzn-Errortype", "ClientLimitExceededException")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"message":"Kinesis Video Streams has throttled the request."}`))
+		return
 	}
 	if in.StreamName != testStreamName {
 		w.Header().Set("Content-Type", "application/json")

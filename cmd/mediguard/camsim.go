@@ -9,9 +9,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/kinesisvideo"
 	"github.com/spf13/cobra"
 
 	"github.com/mediguard/mediguard/camsim"
@@ -119,14 +117,9 @@ func (f camsimFlags) client(ctx context.Context) (*camsim.Client, error) {
 	if cfg.Region == "" {
 		return nil, errors.New("no AWS region: pass --region or set AWS_REGION")
 	}
-	controlPlane := kinesisvideo.NewFromConfig(cfg, func(o *kinesisvideo.Options) {
-		if f.endpoint != "" {
-			o.BaseEndpoint = aws.String(f.endpoint)
-		}
-	})
 	return &camsim.Client{
 		StreamName:   f.stream,
-		ControlPlane: controlPlane,
+		ControlPlane: camsim.NewControlPlane(cfg, f.endpoint),
 		Region:       cfg.Region,
 		Credentials:  cfg.Credentials,
 		Pace:         !f.fast,

@@ -24,8 +24,9 @@ func detectorRelease(environment string) anomalydetector.ReleaseArgs {
 }
 
 // exportRelease publishes what the release procedure (docs/operating.md)
-// needs: the CodeDeploy application and group, the live alias, and the AppSpec
-// from the version the alias serves to the version this update published.
+// needs: the CodeDeploy application and group, the live alias, the alarms that
+// roll a release back, and the AppSpec from the version the alias serves to
+// the version this update published.
 func (d *deployment) exportRelease(ctx *pulumi.Context) {
 	release := d.detector.Release
 	if release == nil {
@@ -34,5 +35,6 @@ func (d *deployment) exportRelease(ctx *pulumi.Context) {
 	ctx.Export("detectorLiveAliasArn", release.LiveAliasARN)
 	ctx.Export("detectorDeploymentApplication", release.ApplicationName)
 	ctx.Export("detectorDeploymentGroup", release.DeploymentGroupName)
+	ctx.Export("detectorRollbackAlarms", release.RollbackAlarmNames)
 	ctx.Export("detectorAppSpec", release.AppSpec)
 }

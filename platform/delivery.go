@@ -73,12 +73,16 @@ func (c StackConfig) validateDelivery() error {
 }
 
 // composeDelivery creates the delivery pipeline when the stack owns it.
+// Waiting approvals and failed executions are told to the operations topic,
+// whose policy admits EventBridge rules of the account.
 func composeDelivery(ctx *pulumi.Context, cfg StackConfig, d *deployment) error {
 	if cfg.Delivery == nil {
 		return nil
 	}
+	args := cfg.pipelineArgs()
+	args.NotificationTopicARN = d.operations.TopicARN
 	var err error
-	d.delivery, err = delivery.NewPipeline(ctx, deliveryName, cfg.pipelineArgs())
+	d.delivery, err = delivery.NewPipeline(ctx, deliveryName, args)
 	return err
 }
 

@@ -50,6 +50,16 @@ func TestDeliveryPipelineWhenTheStackOwnsIt(t *testing.T) {
 					t.Errorf("prod artifact bucket %s is not protected", res.Name)
 				}
 			}
+			topic, ok := syn.Recorder.Named("aws:sns/topic:Topic", "operations-topic")
+			if !ok {
+				t.Fatal("no operations topic")
+			}
+			for _, rule := range []string{deliveryName + "-approval-needed", deliveryName + "-failed"} {
+				target, ok := syn.Recorder.Named("aws:cloudwatch/eventTarget:EventTarget", rule)
+				if !ok || !target.DependsOn(topic) {
+					t.Errorf("pipeline notification %s does not go to the operations topic", rule)
+				}
+			}
 			bucket, ok := syn.Recorder.Named("mediguard:storage:PhiBucket", deliveryName+"-artifacts")
 			if !ok {
 				t.Fatal("no artifact bucket")

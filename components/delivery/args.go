@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 	"github.com/mediguard/mediguard/components/phibucket"
 )
 
@@ -126,6 +128,11 @@ type PipelineArgs struct {
 	ComputeType string
 	// BuildTimeoutMinutes of every project (default DefaultBuildTimeoutMinutes).
 	BuildTimeoutMinutes int
+
+	// NotificationTopicARN, when set, receives an EventBridge notification
+	// when a manual approval waits and when an execution fails: the
+	// operations topic, whose policy admits EventBridge rules of the account.
+	NotificationTopicARN pulumi.StringInput
 
 	// AllowForceDestroy lets `pulumi destroy` empty the artifact bucket (dev only).
 	AllowForceDestroy bool

@@ -63,6 +63,7 @@ func NewPipeline(ctx *pulumi.Context, name string, args *PipelineArgs, opts ...p
 		"repository": pulumi.String(c.Repository),
 		"branch":     pulumi.String(c.Branch),
 		"stacks":     stacks,
+		"notify":     pulumi.Bool(c.NotificationTopicARN != nil),
 	}
 	if err := ctx.RegisterComponentResourceV2(TypeToken, name, inputs, component, opts...); err != nil {
 		return nil, fmt.Errorf("register delivery %q: %w", name, err)
@@ -193,6 +194,11 @@ func (b builder) build(component *Pipeline) error {
 	pipeline, err := b.pipeline(st, projectARNs)
 	if err != nil {
 		return err
+	}
+	if b.cfg.NotificationTopicARN != nil {
+		if err := b.notify(pipeline); err != nil {
+			return err
+		}
 	}
 	component.PipelineName = pipeline.Name
 	component.PipelineARN = pipeline.Arn

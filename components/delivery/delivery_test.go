@@ -1,6 +1,7 @@
 package delivery
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"os"
@@ -27,16 +28,19 @@ const (
 	prodPreviewARN = "arn:aws:iam::222222222222:role/mediguard-prod-preview"
 	prodDeployARN  = "arn:aws:iam::222222222222:role/mediguard-prod-deploy"
 	tokenParameter = "/mediguard/delivery/pulumi-access-token"
+	opsTopicARN    = "arn:aws:sns:us-east-1:123456789012:operations-topic"
 )
 
 // Type tokens of the children.
 const (
-	projectType    = "aws:codebuild/project:Project"
-	pipelineType   = "aws:codepipeline/pipeline:Pipeline"
-	roleType       = "aws:iam/role:Role"
-	rolePolicyType = "aws:iam/rolePolicy:RolePolicy"
-	logGroupType   = "aws:cloudwatch/logGroup:LogGroup"
-	keyType        = "aws:kms/key:Key"
+	projectType     = "aws:codebuild/project:Project"
+	pipelineType    = "aws:codepipeline/pipeline:Pipeline"
+	roleType        = "aws:iam/role:Role"
+	rolePolicyType  = "aws:iam/rolePolicy:RolePolicy"
+	logGroupType    = "aws:cloudwatch/logGroup:LogGroup"
+	keyType         = "aws:kms/key:Key"
+	eventRuleType   = "aws:cloudwatch/eventRule:EventRule"
+	eventTargetType = "aws:cloudwatch/eventTarget:EventTarget"
 )
 
 func testArgs() *PipelineArgs {
@@ -159,18 +163,26 @@ func TestInventoryPerTargetSet(t *testing.T) {
 	tests := []struct {
 		name     string
 		targets  []Target
+		notify   bool
 		projects int
 	}{
-		{"dev and prod", testArgs().Targets, 5},
-		{"dev only", testArgs().Targets[:1], 3},
+		{"dev and prod", testArgs().Targets, false, 5},
+		{"dev only", testArgs().Targets[:1], false, 3},
+		{"with notifications", testArgs().Targets, true, 5},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			args := testArgs()
 			args.Targets = tc.targets
+			if tc.notify {
+				args.NotificationTopicARN = pulumi.String(opsTopicARN)
+			}
 			r := mustRun(t, args)
 			want := maps.Clone(base)
+			if tc.notify {
+				want[eventRuleType], want[eventTargetType] = 2, 2
+			}
 			want[projectType] = tc.projects
 			// One role and inline policy per project, and the pipeline's.
 			want[roleType] = tc.projects + 1
@@ -641,5 +653,53 @@ func TestValidateMatchesTheConstructor(t *testing.T) {
 	args.Targets[1].ManualApproval = false
 	if err := args.Validate(testName); err == nil || !strings.Contains(err.Error(), "stack prod needs ManualApproval") {
 		t.Errorf("Validate = %v, want the missing approval named", err)
+	}
+}
+
+func TestNotificationsGoToTheTopic(t *testing.T) {
+	t.Parallel()
+	args := testArgs()
+	args.NotificationTopicARN = pulumi.String(opsTopicARN)
+	r := recorder.New("mediguard", "prod", "")
+	var pipelineARN string
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		p, err := NewPipeline(ctx, testName, args)
+		if err != nil {
+			return err
+		}
+		p.PipelineARN.ApplyT(func(arn string) string { pipelineARN = arn; return arn })
+		return nil
+	}, r.RunOption())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		rule, detailType string
+		detail           map[string]any
+	}{
+		{testName + "-approval-needed", "CodePipeline Action Execution State Change",
+			map[string]any{"state": []any{"STARTED"}, "type": map[string]any{"category": []any{"Approval"}}}},
+		{testName + "-failed", "CodePipeline Pipeline Execution State Change",
+			map[string]any{"state": []any{"FAILED"}}},
+	}
+	for _, tc := range tests {
+		rule := mustNamed(t, r, eventRuleType, tc.rule)
+		var pattern struct {
+			Source     []string       `json:"source"`
+			DetailType []string       `json:"detail-type"`
+			Resources  []string       `json:"resources"`
+			Detail     map[string]any `json:"detail"`
+		}
+		if err := json.Unmarshal([]byte(rule.InputString("eventPattern")), &pattern); err != nil {
+			t.Fatalf("%s pattern: %v", tc.rule, err)
+		}
+		if !slices.Equal(pattern.Source, []string{"aws.codepipeline"}) || !slices.Equal(pattern.DetailType, []string{tc.detailType}) ||
+			!slices.Equal(pattern.Resources, []string{pipelineARN}) || !reflect.DeepEqual(pattern.Detail, tc.detail) {
+			t.Errorf("%s pattern = %+v", tc.rule, pattern)
+		}
+		target := mustNamed(t, r, eventTargetType, tc.rule)
+		if target.InputString("arn") != opsTopicARN || !target.DependsOn(rule) {
+			t.Errorf("%s target = %q", tc.rule, target.InputString("arn"))
+		}
 	}
 }

@@ -16,6 +16,8 @@
 //   - one CodeBuild project per step, never privileged, encrypted with the
 //     artifact key, logging to a KMS-encrypted log group kept six years,
 //     each with a role of its own that only that project can assume;
+//   - optionally, EventBridge rules that tell the operations topic when a
+//     manual approval is waiting and when an execution fails;
 //   - a dedicated audit-purpose KMS key (usable through S3 and by CloudWatch
 //     Logs only) and a PhiBucket of audit classification for the artifacts,
 //     write-once for the retention period: the record of what each

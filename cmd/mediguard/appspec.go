@@ -14,19 +14,18 @@ import (
 func init() { rootCmd.AddCommand(newAppSpecCmd()) }
 
 func newAppSpecCmd() *cobra.Command {
-	var (
-		in, out string
-		asJSON  bool
-	)
+	var in, out, format string
 	cmd := &cobra.Command{
 		Use:   "appspec",
 		Short: "Write the CodeDeploy appspec.yml of a pending detector release from the stack's detectorAppSpec output",
 		Long: `appspec reads the AppSpec the Pulumi program generated for the detector (the
 detectorAppSpec stack output: the version the live alias serves and the version
-the last update published), checks it, and writes it as appspec.yml (or JSON with
---json) for aws deploy create-deployment:
+the last update published), checks it, and writes it for aws deploy
+create-deployment: as appspec.yml (--format yaml), JSON (--format json), or the
+whole --revision argument with the content's SHA-256 (--format revision):
 
-  pulumi stack output detectorAppSpec --stack prod | mediguard appspec --out appspec.yml
+  pulumi stack output detectorAppSpec --stack prod | mediguard appspec --format revision --out revision.json
+  aws deploy create-deployment --application-name ... --deployment-group-name live --revision file://revision.json
 
 When the alias already serves the published version there is nothing to release:
 it says so on stderr and writes nothing (no --out file is created).`,
@@ -60,11 +59,16 @@ it says so on stderr and writes nothing (no --out file is created).`,
 				return nil
 			}
 			var text []byte
-			if asJSON {
+			switch format {
+			case "yaml":
+				text, err = spec.YAML()
+			case "json":
 				text, err = json.MarshalIndent(spec, "", "  ")
 				text = append(text, '\n')
-			} else {
-				text, err = spec.YAML()
+			case "revision":
+				text, err = spec.Revision()
+			default:
+				return fmt.Errorf("--format %q: want yaml, json or revision", format)
 			}
 			if err != nil {
 				return err
@@ -82,6 +86,6 @@ it says so on stderr and writes nothing (no --out file is created).`,
 	}
 	cmd.Flags().StringVar(&in, "in", "-", "file holding the detectorAppSpec output (- for stdin)")
 	cmd.Flags().StringVar(&out, "out", "-", "file to write the AppSpec to (- for stdout)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "write JSON instead of YAML")
+	cmd.Flags().StringVar(&format, "format", "yaml", "yaml (appspec.yml), json, or revision (the create-deployment --revision document)")
 	return cmd
 }

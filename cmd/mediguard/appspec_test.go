@@ -52,9 +52,21 @@ func TestAppSpecWritesAPendingRelease(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stdout, _, err := runAppSpec(t, string(quoted), "--json")
+	stdout, _, err := runAppSpec(t, string(quoted), "--format", "json")
 	if err != nil || !strings.Contains(stdout, `"TargetVersion": "8"`) {
-		t.Errorf("--json output = %s (%v)", stdout, err)
+		t.Errorf("--format json output = %s (%v)", stdout, err)
+	}
+	stdout, _, err = runAppSpec(t, stackOutput("7", "8"), "--format", "revision")
+	var revision struct {
+		RevisionType   string            `json:"revisionType"`
+		AppSpecContent map[string]string `json:"appSpecContent"`
+	}
+	if err != nil || json.Unmarshal([]byte(stdout), &revision) != nil ||
+		revision.RevisionType != "AppSpecContent" || revision.AppSpecContent["content"] != string(text) {
+		t.Errorf("--format revision output = %s (%v), want the appspec.yml above as AppSpecContent", stdout, err)
+	}
+	if _, _, err := runAppSpec(t, stackOutput("7", "8"), "--format", "toml"); err == nil {
+		t.Error("--format toml accepted")
 	}
 }
 

@@ -1,6 +1,8 @@
 package anomalydetector
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -448,6 +450,29 @@ func (s AppSpec) Function() AppSpecAliasProperties {
 func (s AppSpec) Pending() bool {
 	f := s.Function()
 	return f.CurrentVersion != f.TargetVersion
+}
+
+// Revision renders the AppSpec as the revision `aws deploy create-deployment
+// --revision file://...` takes: the appspec.yml text inline, with its SHA-256
+// so CodeDeploy can check it arrived intact.
+func (s AppSpec) Revision() ([]byte, error) {
+	content, err := s.YAML()
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(content)
+	revision := map[string]any{
+		"revisionType": "AppSpecContent",
+		"appSpecContent": map[string]string{
+			"content": string(content),
+			"sha256":  hex.EncodeToString(sum[:]),
+		},
+	}
+	out, err := json.MarshalIndent(revision, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode AppSpec revision: %w", err)
+	}
+	return append(out, '\n'), nil
 }
 
 // YAML renders the AppSpec as an appspec.yml file.

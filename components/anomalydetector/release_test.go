@@ -1,6 +1,8 @@
 package anomalydetector
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -325,6 +327,34 @@ func TestAppSpecRendersTheCodeDeployFormat(t *testing.T) {
 	}
 	if NewAppSpec("f", LiveAlias, "8", "8").Pending() {
 		t.Error("an AppSpec from 8 to 8 is pending")
+	}
+}
+
+func TestAppSpecRevision(t *testing.T) {
+	t.Parallel()
+	spec := NewAppSpec("mediguard-detector", LiveAlias, "7", "8")
+	data, err := spec.Revision()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var revision struct {
+		RevisionType   string `json:"revisionType"`
+		AppSpecContent struct {
+			Content string `json:"content"`
+			SHA256  string `json:"sha256"`
+		} `json:"appSpecContent"`
+	}
+	if err := json.Unmarshal(data, &revision); err != nil {
+		t.Fatalf("revision %s: %v", data, err)
+	}
+	golden, err := os.ReadFile(filepath.Join("testdata", "appspec.golden.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(golden)
+	if revision.RevisionType != "AppSpecContent" || revision.AppSpecContent.Content != string(golden) ||
+		revision.AppSpecContent.SHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("revision = %+v, want the golden appspec.yml with its SHA-256", revision)
 	}
 }
 

@@ -102,7 +102,11 @@ func compose(ctx *pulumi.Context, cfg StackConfig, opts Options) (*deployment, e
 
 	// Frames are transient: kept for FrameDays under a GOVERNANCE lock of the
 	// same length, so a frame cannot be silently replaced while it may still be
-	// needed as the source of an alert.
+	// needed as the source of an alert. To verify on the first deployment: S3
+	// requires a Content-MD5 or checksum header on uploads to a bucket with
+	// default retention, and the KVS documentation does not say whether image
+	// generation sends one. If frames do not arrive, check the S3 access logs
+	// of the frames bucket for rejected PutObject requests.
 	d.frames, err = phibucket.NewPhiBucket(ctx, "frames", &phibucket.PhiBucketArgs{
 		Classification:                  phibucket.ClassificationPHI,
 		Purpose:                         "video-frames",

@@ -115,7 +115,7 @@ var Eligible = []Service{
 	},
 	{
 		Name: "AWS CodeBuild", Types: []string{"codebuild/"},
-		Safeguards: "Builds never privileged, artifacts encrypted with the delivery key, logs on to an encrypted six-year log group, credentials only by Parameter Store reference and role assumption; builds handle source code, never PHI.",
+		Safeguards: "Builds never privileged, artifacts encrypted with the delivery key, logs on to an encrypted six-year log group, no credential in any project (builds assume the target stack's role; state in the S3 backend, secrets through the awskms provider); builds handle source code, never PHI.",
 	},
 	{
 		Name: "AWS CodePipeline", Types: []string{"codepipeline/"},
@@ -127,7 +127,7 @@ var Eligible = []Service{
 	},
 	{
 		Name: "AWS Systems Manager", Types: []string{"ssm/"},
-		Safeguards: "Parameter Store SecureString holds the Pulumi access token the pipeline's builds read by reference.",
+		Safeguards: "Not used today; Parameter Store SecureStrings under a customer-managed key if a component ever needs a parameter.",
 	},
 	{
 		Name: "AWS Secrets Manager", Types: []string{"secretsmanager/"},

@@ -26,9 +26,9 @@ type Variant struct {
 // delivery" variant adds, so that the pipeline's services are checked even
 // while no stack file owns the pipeline.
 const ExampleDelivery = `{"connectionArn":"arn:aws:codeconnections:us-east-1:123456789012:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789",` +
-	`"repository":"st-example-hospital/mediguard","pulumiAccessTokenParameter":"/mediguard/delivery/pulumi-access-token",` +
-	`"targets":[{"stack":"dev","previewRoleArn":"arn:aws:iam::111111111111:role/mediguard-dev-preview","deployRoleArn":"arn:aws:iam::111111111111:role/mediguard-dev-deploy"},` +
-	`{"stack":"prod","previewRoleArn":"arn:aws:iam::222222222222:role/mediguard-prod-preview","deployRoleArn":"arn:aws:iam::222222222222:role/mediguard-prod-deploy","manualApproval":true}]}`
+	`"repository":"st-example-hospital/mediguard",` +
+	`"targets":[{"stack":"dev","previewRoleArn":"arn:aws:iam::111111111111:role/mediguard-dev-preview","deployRoleArn":"arn:aws:iam::111111111111:role/mediguard-dev-deploy","backendUrl":"s3://mediguard-dev-state-0a1b2c3?region=us-east-1&awssdk=v2"},` +
+	`{"stack":"prod","previewRoleArn":"arn:aws:iam::222222222222:role/mediguard-prod-preview","deployRoleArn":"arn:aws:iam::222222222222:role/mediguard-prod-deploy","backendUrl":"s3://mediguard-prod-state-4d5e6f7?region=us-east-1&awssdk=v2","manualApproval":true}]}`
 
 // Variants are the configurations the BAA checklist and its tests cover.
 var Variants = []Variant{

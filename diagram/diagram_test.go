@@ -143,8 +143,8 @@ func TestResourceDiagramShowsTheDataFlows(t *testing.T) {
 
 func TestResourceDiagramShowsTheDeliveryPipelineWhenOwned(t *testing.T) {
 	t.Parallel()
-	delivery := `{"connectionArn":"arn:aws:codeconnections:us-east-1:123456789012:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789","repository":"h/mediguard","pulumiAccessTokenParameter":"/mediguard/token",` +
-		`"targets":[{"stack":"prod","previewRoleArn":"arn:aws:iam::222222222222:role/p","deployRoleArn":"arn:aws:iam::222222222222:role/d","manualApproval":true}]}`
+	delivery := `{"connectionArn":"arn:aws:codeconnections:us-east-1:123456789012:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789","repository":"h/mediguard",` +
+		`"targets":[{"stack":"prod","previewRoleArn":"arn:aws:iam::222222222222:role/p","deployRoleArn":"arn:aws:iam::222222222222:role/d","backendUrl":"s3://mediguard-prod-state?region=us-east-1","manualApproval":true}]}`
 	g, err := Resources("prod", synthesize(t, "prod", func(raw map[string]string) { raw["delivery"] = delivery }))
 	if err != nil {
 		t.Fatal(err)

@@ -23,8 +23,6 @@ type DeliveryConfig struct {
 	Repository string `json:"repository"`
 	// Branch whose pushes start the pipeline (default main).
 	Branch string `json:"branch"`
-	// PulumiAccessTokenParameter names the SecureString holding the Pulumi token.
-	PulumiAccessTokenParameter string `json:"pulumiAccessTokenParameter"`
 	// Targets are the stacks to deploy, in order.
 	Targets []DeliveryTarget `json:"targets"`
 }
@@ -34,6 +32,8 @@ type DeliveryTarget struct {
 	Stack          string `json:"stack"`
 	PreviewRoleARN string `json:"previewRoleArn"`
 	DeployRoleARN  string `json:"deployRoleArn"`
+	// BackendURL is the bootstrap's loginUrl of the target's environment.
+	BackendURL     string `json:"backendUrl"`
 	ManualApproval bool   `json:"manualApproval"`
 }
 
@@ -43,20 +43,19 @@ func (c StackConfig) pipelineArgs() *delivery.PipelineArgs {
 	d := c.Delivery
 	targets := make([]delivery.Target, len(d.Targets))
 	for i, t := range d.Targets {
-		targets[i] = delivery.Target{Stack: t.Stack, PreviewRoleARN: t.PreviewRoleARN, DeployRoleARN: t.DeployRoleARN, ManualApproval: t.ManualApproval}
+		targets[i] = delivery.Target{Stack: t.Stack, PreviewRoleARN: t.PreviewRoleARN, DeployRoleARN: t.DeployRoleARN, BackendURL: t.BackendURL, ManualApproval: t.ManualApproval}
 	}
 	return &delivery.PipelineArgs{
-		ConnectionARN:              d.ConnectionARN,
-		Repository:                 d.Repository,
-		Branch:                     d.Branch,
-		Targets:                    targets,
-		PulumiAccessTokenParameter: d.PulumiAccessTokenParameter,
-		ArtifactLockMode:           phibucket.LockMode(c.ObjectLock.Mode),
-		ArtifactRetentionDays:      c.ObjectLock.Days,
-		LogRetentionDays:           c.Retention.AuditLogDays,
-		AllowForceDestroy:          c.Destroyable,
-		Tags:                       stackTags(c),
-		Protect:                    c.Protect,
+		ConnectionARN:         d.ConnectionARN,
+		Repository:            d.Repository,
+		Branch:                d.Branch,
+		Targets:               targets,
+		ArtifactLockMode:      phibucket.LockMode(c.ObjectLock.Mode),
+		ArtifactRetentionDays: c.ObjectLock.Days,
+		LogRetentionDays:      c.Retention.AuditLogDays,
+		AllowForceDestroy:     c.Destroyable,
+		Tags:                  stackTags(c),
+		Protect:               c.Protect,
 	}
 }
 

@@ -67,7 +67,7 @@ var (
 	branchPattern     = regexp.MustCompile(`^[A-Za-z0-9._/-]{1,255}$`)
 	stackPattern      = regexp.MustCompile(`^[a-z][a-z0-9-]{0,19}$`)
 	roleARNPattern    = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,64}$`)
-	parameterPattern  = regexp.MustCompile(`^(/[A-Za-z0-9_.-]+)+$`)
+	backendPattern    = regexp.MustCompile(`^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9._/-]*)?(\?[A-Za-z0-9=&._-]*)?$`)
 )
 
 // Target is one Pulumi stack the pipeline previews and deploys, in the
@@ -86,6 +86,12 @@ type Target struct {
 	PreviewRoleARN string
 	// DeployRoleARN is assumed for `pulumi up`.
 	DeployRoleARN string
+	// BackendURL is the stack's self-managed state backend, the bootstrap's
+	// loginUrl output for the target's environment
+	// ("s3://<bucket>?region=us-east-1&awssdk=v2"). The stack's secrets
+	// provider (awskms) is declared in its stack file; both roles must be
+	// among the bootstrap's deployer roles to decrypt its secrets.
+	BackendURL string
 	// ManualApproval puts a manual approval between the preview and the
 	// deployment. Required for the stack named prod.
 	ManualApproval bool
@@ -107,11 +113,6 @@ type PipelineArgs struct {
 	Branch string
 	// Targets are the stacks to preview and deploy, in order. Required.
 	Targets []Target
-	// PulumiAccessTokenParameter is the name of the SSM Parameter Store
-	// SecureString that holds the Pulumi access token ("/mediguard/...").
-	// Builds receive it as a PARAMETER_STORE variable; it never appears in
-	// the project definition. Required.
-	PulumiAccessTokenParameter string
 
 	// ArtifactLockMode and ArtifactRetentionDays are the Object Lock default
 	// retention of the artifact bucket, which keeps what each execution
@@ -177,9 +178,6 @@ func (a *PipelineArgs) withDefaults(name string) (PipelineArgs, error) {
 	if !branchPattern.MatchString(out.Branch) || strings.Contains(out.Branch, "..") {
 		errs = append(errs, fmt.Errorf("Branch %q is not a branch name", out.Branch))
 	}
-	if !parameterPattern.MatchString(out.PulumiAccessTokenParameter) {
-		errs = append(errs, fmt.Errorf("PulumiAccessTokenParameter %q must be a Parameter Store name starting with /", out.PulumiAccessTokenParameter))
-	}
 	if len(out.Targets) == 0 {
 		errs = append(errs, errors.New("Targets: at least one stack to deploy is required"))
 	}
@@ -201,6 +199,9 @@ func (a *PipelineArgs) withDefaults(name string) (PipelineArgs, error) {
 		}
 		if t.PreviewRoleARN != "" && t.PreviewRoleARN == t.DeployRoleARN {
 			errs = append(errs, fmt.Errorf("%s: PreviewRoleARN and DeployRoleARN are the same role: a preview must not be able to change the stack", where))
+		}
+		if !backendPattern.MatchString(t.BackendURL) {
+			errs = append(errs, fmt.Errorf("%s.BackendURL %q is not an s3:// state backend URL", where, t.BackendURL))
 		}
 		if t.Stack == "prod" && !t.ManualApproval {
 			errs = append(errs, fmt.Errorf("%s: stack prod needs ManualApproval", where))

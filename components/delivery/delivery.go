@@ -24,7 +24,7 @@ const sourceArtifact = "source"
 const (
 	EnvStack        = "PULUMI_STACK"
 	EnvStackRoleARN = "STACK_ROLE_ARN"
-	EnvPulumiToken  = "PULUMI_ACCESS_TOKEN"
+	EnvBackendURL   = "PULUMI_BACKEND_URL"
 )
 
 // Pipeline is the delivery pipeline: every push to the branch is tested
@@ -107,11 +107,11 @@ type project struct {
 	name        string
 	description string
 	buildspec   string
-	// stack, stackRoleARN and tokenParameter are empty for the test project,
-	// which reaches no AWS account and needs no Pulumi token.
-	stack          string
-	stackRoleARN   string
-	tokenParameter string
+	// stack, stackRoleARN and backendURL are empty for the test project,
+	// which reaches no AWS account and no stack state.
+	stack        string
+	stackRoleARN string
+	backendURL   string
 }
 
 // testProject runs the whole test suite.
@@ -124,12 +124,12 @@ func (a PipelineArgs) stackProjects(name string, t Target) (preview, deploy proj
 	preview = project{
 		name:        fmt.Sprintf("%s-preview-%s", name, t.Stack),
 		description: fmt.Sprintf("pulumi preview of stack %s under the HIPAA policy pack, with a read-only role", t.Stack),
-		buildspec:   BuildspecPreview, stack: t.Stack, stackRoleARN: t.PreviewRoleARN, tokenParameter: a.PulumiAccessTokenParameter,
+		buildspec:   BuildspecPreview, stack: t.Stack, stackRoleARN: t.PreviewRoleARN, backendURL: t.BackendURL,
 	}
 	deploy = project{
 		name:        fmt.Sprintf("%s-deploy-%s", name, t.Stack),
 		description: fmt.Sprintf("pulumi up of stack %s under the HIPAA policy pack", t.Stack),
-		buildspec:   BuildspecDeploy, stack: t.Stack, stackRoleARN: t.DeployRoleARN, tokenParameter: a.PulumiAccessTokenParameter,
+		buildspec:   BuildspecDeploy, stack: t.Stack, stackRoleARN: t.DeployRoleARN, backendURL: t.BackendURL,
 	}
 	return preview, deploy
 }
@@ -144,9 +144,10 @@ func (a PipelineArgs) projects(name string) []project {
 	return out
 }
 
-// environmentVariables are the project's variables: the stack and its role
-// in plain text (names, not secrets) and the Pulumi token only as a
-// Parameter Store reference, resolved by CodeBuild when a build starts.
+// environmentVariables are the project's variables: the stack, its role and
+// its state backend, all names and none a secret. The build has no
+// credential of its own: it assumes the stack's role with the project role,
+// and the stack's secrets are decrypted by KMS for that role.
 func (p project) environmentVariables() codebuild.ProjectEnvironmentEnvironmentVariableArray {
 	if p.stack == "" {
 		return nil
@@ -154,7 +155,7 @@ func (p project) environmentVariables() codebuild.ProjectEnvironmentEnvironmentV
 	return codebuild.ProjectEnvironmentEnvironmentVariableArray{
 		codebuild.ProjectEnvironmentEnvironmentVariableArgs{Name: pulumi.String(EnvStack), Type: pulumi.String("PLAINTEXT"), Value: pulumi.String(p.stack)},
 		codebuild.ProjectEnvironmentEnvironmentVariableArgs{Name: pulumi.String(EnvStackRoleARN), Type: pulumi.String("PLAINTEXT"), Value: pulumi.String(p.stackRoleARN)},
-		codebuild.ProjectEnvironmentEnvironmentVariableArgs{Name: pulumi.String(EnvPulumiToken), Type: pulumi.String("PARAMETER_STORE"), Value: pulumi.String(p.tokenParameter)},
+		codebuild.ProjectEnvironmentEnvironmentVariableArgs{Name: pulumi.String(EnvBackendURL), Type: pulumi.String("PLAINTEXT"), Value: pulumi.String(p.backendURL)},
 	}
 }
 

@@ -27,7 +27,8 @@ const (
 	devDeployARN   = "arn:aws:iam::111111111111:role/mediguard-dev-deploy"
 	prodPreviewARN = "arn:aws:iam::222222222222:role/mediguard-prod-preview"
 	prodDeployARN  = "arn:aws:iam::222222222222:role/mediguard-prod-deploy"
-	tokenParameter = "/mediguard/delivery/pulumi-access-token"
+	devBackend     = "s3://mediguard-dev-state-0a1b2c3?region=us-east-1&awssdk=v2"
+	prodBackend    = "s3://mediguard-prod-state-4d5e6f7?region=us-east-1&awssdk=v2"
 	opsTopicARN    = "arn:aws:sns:us-east-1:123456789012:operations-topic"
 )
 
@@ -48,13 +49,12 @@ func testArgs() *PipelineArgs {
 		ConnectionARN: connectionARN,
 		Repository:    "st-example-hospital/mediguard",
 		Targets: []Target{
-			{Stack: "dev", PreviewRoleARN: devPreviewARN, DeployRoleARN: devDeployARN},
-			{Stack: "prod", PreviewRoleARN: prodPreviewARN, DeployRoleARN: prodDeployARN, ManualApproval: true},
+			{Stack: "dev", PreviewRoleARN: devPreviewARN, DeployRoleARN: devDeployARN, BackendURL: devBackend},
+			{Stack: "prod", PreviewRoleARN: prodPreviewARN, DeployRoleARN: prodDeployARN, BackendURL: prodBackend, ManualApproval: true},
 		},
-		PulumiAccessTokenParameter: tokenParameter,
-		ArtifactLockMode:           phibucket.LockCompliance,
-		ArtifactRetentionDays:      2192,
-		Tags:                       map[string]string{"environment": "prod"},
+		ArtifactLockMode:      phibucket.LockCompliance,
+		ArtifactRetentionDays: 2192,
+		Tags:                  map[string]string{"environment": "prod"},
 	}
 }
 
@@ -255,13 +255,13 @@ func TestProjectsAreUnprivilegedEncryptedLoggedAndHoldNoPlaintextSecret(t *testi
 	r := mustRun(t, testArgs())
 	keyARN := mustNamed(t, r, keyType, testName+"-artifacts-key")
 	tests := []struct {
-		project, buildspec, stack, stackRole string
+		project, buildspec, stack, stackRole, backend string
 	}{
-		{"delivery-test", BuildspecTest, "", ""},
-		{"delivery-preview-dev", BuildspecPreview, "dev", devPreviewARN},
-		{"delivery-deploy-dev", BuildspecDeploy, "dev", devDeployARN},
-		{"delivery-preview-prod", BuildspecPreview, "prod", prodPreviewARN},
-		{"delivery-deploy-prod", BuildspecDeploy, "prod", prodDeployARN},
+		{"delivery-test", BuildspecTest, "", "", ""},
+		{"delivery-preview-dev", BuildspecPreview, "dev", devPreviewARN, devBackend},
+		{"delivery-deploy-dev", BuildspecDeploy, "dev", devDeployARN, devBackend},
+		{"delivery-preview-prod", BuildspecPreview, "prod", prodPreviewARN, prodBackend},
+		{"delivery-deploy-prod", BuildspecDeploy, "prod", prodDeployARN, prodBackend},
 	}
 	for _, tc := range tests {
 		p := mustNamed(t, r, projectType, tc.project)
@@ -291,7 +291,7 @@ func TestProjectsAreUnprivilegedEncryptedLoggedAndHoldNoPlaintextSecret(t *testi
 			want = map[string][2]string{
 				EnvStack:        {"PLAINTEXT", tc.stack},
 				EnvStackRoleARN: {"PLAINTEXT", tc.stackRole},
-				EnvPulumiToken:  {"PARAMETER_STORE", tokenParameter},
+				EnvBackendURL:   {"PLAINTEXT", tc.backend},
 			}
 		}
 		if len(vars) != len(want) || !maps.Equal(vars, want) {
@@ -421,7 +421,6 @@ func TestBuildRolesAreLeastPrivilege(t *testing.T) {
 	r, out := mustRunResolved(t, testArgs())
 	bucketARN := out.bucketARN
 	logGroupARN := "arn:aws:logs:us-east-1:123456789012:log-group:/mediguard/delivery/builds"
-	tokenARN := "arn:aws:ssm:us-east-1:123456789012:parameter/mediguard/delivery/pulumi-access-token"
 	tests := []struct {
 		project   string
 		stackRole string
@@ -448,7 +447,7 @@ func TestBuildRolesAreLeastPrivilege(t *testing.T) {
 			doc := policyOf(t, r, tc.project+"-role")
 			want := []string{SidReadArtifacts, SidArtifactBucket, SidArtifactKey, SidWriteBuildLogs}
 			if tc.stackRole != "" {
-				want = append(want, SidReadPulumiToken, SidAssumeStackRole)
+				want = append(want, SidAssumeStackRole)
 			}
 			if !slices.Equal(sids(doc), want) {
 				t.Fatalf("statements = %v, want %v", sids(doc), want)
@@ -466,9 +465,6 @@ func TestBuildRolesAreLeastPrivilege(t *testing.T) {
 			}
 			if tc.stackRole == "" {
 				return
-			}
-			if token := mustStatement(t, doc, SidReadPulumiToken); !slices.Equal(token.Actions, []string{"ssm:GetParameters"}) || !slices.Equal(token.Resources, []string{tokenARN}) {
-				t.Errorf("token = %v on %v", token.Actions, token.Resources)
 			}
 			if assume := mustStatement(t, doc, SidAssumeStackRole); !slices.Equal(assume.Actions, []string{"sts:AssumeRole"}) || !slices.Equal(assume.Resources, []string{tc.stackRole}) {
 				t.Errorf("assume = %v on %v, want only %s", assume.Actions, assume.Resources, tc.stackRole)
@@ -510,33 +506,33 @@ func TestInvalidArgsRegisterNothingAndNameEveryProblem(t *testing.T) {
 		want   []string
 	}{
 		{"empty", func(a *PipelineArgs) { *a = PipelineArgs{} }, []string{
-			`ConnectionARN ""`, `Repository ""`, `PulumiAccessTokenParameter ""`, "Targets: at least one",
+			`ConnectionARN ""`, `Repository ""`, "Targets: at least one",
 			`ArtifactLockMode ""`, "ArtifactRetentionDays 0",
 		}},
 		{"bad fields", func(a *PipelineArgs) {
 			a.ConnectionARN = "arn:aws:codecommit:us-east-1:123456789012:mediguard"
 			a.Repository = "https://user:token@github.com/x/y"
 			a.Branch = "main..x"
-			a.PulumiAccessTokenParameter = "pulumi-token"
 			a.LogRetentionDays = 100
 			a.ComputeType = "LAMBDA_1GB"
 			a.BuildTimeoutMinutes = 1000
 			a.Tags = map[string]string{"managed-by": "me"}
 		}, []string{
 			"is not a CodeConnections connection ARN", "must be owner/name", `Branch "main..x"`,
-			"must be a Parameter Store name", "LogRetentionDays 100", `ComputeType "LAMBDA_1GB"`,
+			"LogRetentionDays 100", `ComputeType "LAMBDA_1GB"`,
 			"BuildTimeoutMinutes 1000", `Tags: "managed-by"`,
 		}},
 		{"bad targets", func(a *PipelineArgs) {
 			a.Targets = []Target{
-				{Stack: "dev", PreviewRoleARN: devDeployARN, DeployRoleARN: devDeployARN},
-				{Stack: "dev", PreviewRoleARN: "mediguard-preview", DeployRoleARN: prodDeployARN},
-				{Stack: "prod", PreviewRoleARN: prodPreviewARN, DeployRoleARN: prodDeployARN},
+				{Stack: "dev", PreviewRoleARN: devDeployARN, DeployRoleARN: devDeployARN, BackendURL: devBackend},
+				{Stack: "dev", PreviewRoleARN: "mediguard-preview", DeployRoleARN: prodDeployARN, BackendURL: "https://api.pulumi.com"},
+				{Stack: "prod", PreviewRoleARN: prodPreviewARN, DeployRoleARN: prodDeployARN, BackendURL: prodBackend},
 			}
 		}, []string{
 			"Targets[0]: PreviewRoleARN and DeployRoleARN are the same role",
 			`Targets[1].Stack "dev" is listed twice`,
 			`Targets[1].PreviewRoleARN "mediguard-preview" is not an IAM role ARN`,
+			`Targets[1].BackendURL "https://api.pulumi.com" is not an s3:// state backend URL`,
 			"Targets[2]: stack prod needs ManualApproval",
 		}},
 	}
@@ -635,6 +631,9 @@ func TestBuildspecsInTheRepository(t *testing.T) {
 			if !strings.Contains(all, w) {
 				t.Errorf("%s does not run %q:\n%s", tc.path, w, all)
 			}
+		}
+		if strings.Contains(string(data), "PULUMI_ACCESS_TOKEN") || strings.Contains(string(data), "PULUMI_CONFIG_PASSPHRASE") {
+			t.Errorf("%s relies on a Pulumi token or passphrase; stacks use the S3 backend and the awskms secrets provider", tc.path)
 		}
 		for name, value := range spec.Env.Variables {
 			if strings.Contains(strings.ToUpper(name), "TOKEN") || strings.Contains(strings.ToUpper(name), "SECRET") {

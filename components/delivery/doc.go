@@ -26,8 +26,11 @@
 // The builds reach the target accounts only by assuming that stack's preview
 // or deploy role, created outside the program by the account's
 // administrators (the stack it deploys must not be able to widen its own
-// deployer); the Pulumi access token is a Parameter Store SecureString passed
-// by reference. No plaintext credential is in a project definition.
+// deployer). The stacks' state is in the self-managed S3 backend the
+// bootstrap project creates, and their secrets are encrypted with its awskms
+// secrets provider, so a build needs no token or passphrase at all: the
+// stack's role reads the state and decrypts the secrets. No credential of any
+// kind is in a project definition.
 //
 // The builds run outside the platform VPC: they handle source code and the
 // Pulumi state, never PHI, and they need the internet (Go modules, npm, the
@@ -39,13 +42,12 @@
 //		ConnectionARN: "arn:aws:codeconnections:us-east-1:123456789012:connection/...",
 //		Repository:    "st-example-hospital/mediguard",
 //		Targets: []delivery.Target{
-//			{Stack: "dev", PreviewRoleARN: devPreview, DeployRoleARN: devDeploy},
-//			{Stack: "prod", PreviewRoleARN: prodPreview, DeployRoleARN: prodDeploy, ManualApproval: true},
+//			{Stack: "dev", PreviewRoleARN: devPreview, DeployRoleARN: devDeploy, BackendURL: devLogin},
+//			{Stack: "prod", PreviewRoleARN: prodPreview, DeployRoleARN: prodDeploy, BackendURL: prodLogin, ManualApproval: true},
 //		},
-//		PulumiAccessTokenParameter: "/mediguard/delivery/pulumi-access-token",
-//		ArtifactLockMode:           phibucket.LockCompliance,
-//		ArtifactRetentionDays:      2192,
-//		Protect:                    true,
+//		ArtifactLockMode:      phibucket.LockCompliance,
+//		ArtifactRetentionDays: 2192,
+//		Protect:               true,
 //	})
 //	if err != nil {
 //		return err

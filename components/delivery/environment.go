@@ -2,7 +2,6 @@ package delivery
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -41,9 +40,4 @@ func lookupEnvironment(ctx *pulumi.Context, component pulumi.Resource) (environm
 // it is known before the project exists, so a role's trust can name it.
 func (e environment) projectARN(project string) string {
 	return fmt.Sprintf("arn:%s:codebuild:%s:%s:project/%s", e.Partition, e.Region, e.AccountID, project)
-}
-
-// parameterARN is the ARN of an SSM parameter; name starts with "/".
-func (e environment) parameterARN(name string) string {
-	return fmt.Sprintf("arn:%s:ssm:%s:%s:parameter/%s", e.Partition, e.Region, e.AccountID, strings.TrimPrefix(name, "/"))
 }

@@ -17,7 +17,6 @@ const (
 	SidUseConnection      = "UseSourceConnection"
 	SidRunBuilds          = "RunBuilds"
 	SidWriteBuildLogs     = "WriteBuildLogs"
-	SidReadPulumiToken    = "ReadPulumiAccessToken"
 	SidAssumeStackRole    = "AssumeStackRole"
 	SidTrustCodePipeline  = "TrustCodePipelineOfThisAccount"
 	SidTrustCodeBuildRole = "TrustCodeBuildProjectOfThisAccount"
@@ -86,9 +85,9 @@ func pipelinePolicy(env environment, a PipelineArgs, bucketARN, keyARN string, p
 }
 
 // buildPolicy is everything one CodeBuild project's role may do: read the
-// source artifact, write its own log streams and, for a stack project, read
-// the Pulumi token and assume that stack's role, which is the only way the
-// build reaches the target account.
+// source artifact, write its own log streams and, for a stack project,
+// assume that stack's role, which is the only way the build reaches the
+// target account, its state and its secrets.
 func buildPolicy(env environment, p project, bucketARN, keyARN, logGroupARN string) policydoc.Document {
 	statements := []policydoc.Statement{
 		{
@@ -107,13 +106,6 @@ func buildPolicy(env environment, p project, bucketARN, keyARN, logGroupARN stri
 			Actions:   []string{"logs:CreateLogStream", "logs:PutLogEvents"},
 			Resources: []string{fmt.Sprintf("%s:log-stream:%s/*", strings.TrimSuffix(logGroupARN, ":*"), p.name)},
 		},
-	}
-	if p.tokenParameter != "" {
-		statements = append(statements, policydoc.Statement{
-			Sid: SidReadPulumiToken, Effect: policydoc.Allow,
-			Actions:   []string{"ssm:GetParameters"},
-			Resources: []string{env.parameterARN(p.tokenParameter)},
-		})
 	}
 	if p.stackRoleARN != "" {
 		statements = append(statements, policydoc.Statement{

@@ -115,7 +115,7 @@ type project struct {
 }
 
 // testProject runs the whole test suite.
-func (a PipelineArgs) testProject(name string) project {
+func testProject(name string) project {
 	return project{name: name + "-test", description: "MediGuard test suite (make test): gofmt, go vet, Go tests, policy pack tests", buildspec: BuildspecTest}
 }
 
@@ -136,7 +136,7 @@ func (a PipelineArgs) stackProjects(name string, t Target) (preview, deploy proj
 
 // projects lists every project in pipeline order.
 func (a PipelineArgs) projects(name string) []project {
-	out := []project{a.testProject(name)}
+	out := []project{testProject(name)}
 	for _, t := range a.Targets {
 		preview, deploy := a.stackProjects(name, t)
 		out = append(out, preview, deploy)
@@ -350,7 +350,7 @@ func (b builder) stages() codepipeline.PipelineStageArray {
 		},
 		codepipeline.PipelineStageArgs{
 			Name:    pulumi.String("Test"),
-			Actions: codepipeline.PipelineStageActionArray{buildAction("make-test", b.cfg.testProject(b.name).name, 1)},
+			Actions: codepipeline.PipelineStageActionArray{buildAction("make-test", testProject(b.name).name, 1)},
 		},
 	}
 	for _, t := range b.cfg.Targets {

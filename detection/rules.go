@@ -13,6 +13,7 @@ const (
 	fallTall       = 1.15 // height/width of an upright person
 	fallWide       = 0.9  // height/width of a person on the floor
 	fallDrop       = 0.2  // centre drop, as a fraction of the upright height
+	fallLength     = 0.5  // a body on the floor is at least this fraction of its upright height long
 	fallWindow     = 3 * int64(time.Second)
 	bedLyingAspect = 1.3                    // lying or sitting in bed, not standing beside it
 	uprightAspect  = 1.0                    // standing or walking, possibly merged with the bed's ghost
@@ -27,7 +28,7 @@ const (
 	splitGap         = 4                      // cells between a new blob and the patient's recent box
 	ruleRelease      = 3 * int64(time.Second) // condition must be gone this long to end an episode
 	tamperRelease    = 2 * int64(time.Second)
-	movedCorr        = 0.6  // thumbnail correlation below which the view may have moved
+	movedCorr        = 0.72 // thumbnail correlation below which the view may have moved
 	refFollowCorr    = 0.85 // correlation above which the reference view follows slow drift
 	coveredStd       = 5.0  // grey levels: a lens covered by a hand, cloth or tape
 	coveredBand      = 0.92 // fraction of the view within one 32-level band
@@ -256,7 +257,9 @@ func (d *Detector) ruleFall(f Frame, now int64) *Event {
 }
 
 // fallImpact returns the time of the fall's impact if the track's recent
-// history shows an upright posture followed by a centre drop, or 0.
+// history shows an upright posture followed by a centre drop into a shape
+// long enough to be the same body lying down (a leftover fragment is not),
+// or 0.
 func fallImpact(t *track, now int64) int64 {
 	s := t.last()
 	for j := len(t.Hist) - 2; j >= 0; j-- {
@@ -264,7 +267,7 @@ func fallImpact(t *track, now int64) int64 {
 		if now-p.T > fallWindow {
 			break
 		}
-		if p.aspect() >= fallTall && s.CY-p.CY >= fallDrop*p.H {
+		if p.aspect() >= fallTall && s.CY-p.CY >= fallDrop*p.H && s.W >= fallLength*p.H {
 			for k := j + 1; k < len(t.Hist); k++ {
 				if t.Hist[k].aspect() < 1 {
 					return t.Hist[k].T

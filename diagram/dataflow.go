@@ -99,9 +99,9 @@ func Resources(stack string, resources []recorder.Resource) (*Graph, error) {
 		if g.HasNode(r.URN) {
 			return r.URN
 		}
-		var c *cluster
+		var c *Cluster
 		if token, name := ix.component(r); token != "" {
-			c = g.Cluster([]string{name}, []string{componentLabel(token, name)}, "#fafafa")
+			c = g.Subgraph([]string{name}, []string{componentLabel(token, name)}, "#fafafa")
 		}
 		g.AddNode(c, Node{ID: r.URN, Label: resourceLabel(ix, keys, r), Shape: shapeOf(r.Type), Fill: fillForTag(r)})
 		return r.URN
@@ -115,7 +115,7 @@ func Resources(stack string, resources []recorder.Resource) (*Graph, error) {
 
 	for _, s := range ix.ofType(tokenVideoStream) {
 		camera := "camera " + input(s, "deviceName")
-		g.AddNode(g.Cluster([]string{"hospital"}, []string{"Hospital network"}, fillOutside), Node{ID: camera, Label: camera, Shape: "box", Fill: fillOutside})
+		g.AddNode(g.Subgraph([]string{"hospital"}, []string{"Hospital network"}, fillOutside), Node{ID: camera, Label: camera, Shape: "box", Fill: fillOutside})
 		g.AddEdge(Edge{From: camera, To: add(s), Label: "H.264 (PutMedia, TLS)"})
 	}
 	for _, f := range flows {
@@ -225,9 +225,9 @@ func alarms(g *Graph, ix index, add func(recorder.Resource) string) {
 	}
 	for _, component := range order {
 		gr := groups[component]
-		var c *cluster
+		var c *Cluster
 		if component != "" {
-			c = g.Cluster([]string{component}, []string{gr.label}, "#fafafa")
+			c = g.Subgraph([]string{component}, []string{gr.label}, "#fafafa")
 		}
 		g.AddNode(c, Node{ID: gr.id, Label: fmt.Sprintf("%d CloudWatch alarms", gr.count), Shape: "octagon"})
 		for _, t := range gr.topics {

@@ -2,7 +2,10 @@ package diagram
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -182,5 +185,28 @@ func TestQuoteEscapes(t *testing.T) {
 		if got := quote(in); got != want {
 			t.Errorf("quote(%q) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+func TestWriteDOTAndImages(t *testing.T) {
+	diagrams := []Diagram{{Name: "tiny", DOT: []byte("digraph tiny { a -> b; }\n")}}
+	dir := t.TempDir()
+	written, err := Write(context.Background(), dir, diagrams)
+	if err != nil || len(written) != 1 || filepath.Base(written[0]) != "tiny.dot" {
+		t.Fatalf("DOT only: %v, %v", written, err)
+	}
+	if _, err := exec.LookPath("dot"); err == nil {
+		written, err = Write(context.Background(), dir, diagrams, "svg")
+		if err != nil || len(written) != 2 {
+			t.Fatalf("with svg: %v, %v", written, err)
+		}
+		svg, err := os.ReadFile(filepath.Join(dir, "tiny.svg"))
+		if err != nil || !bytes.Contains(svg, []byte("<svg")) {
+			t.Errorf("tiny.svg is not an SVG: %v", err)
+		}
+	}
+	t.Setenv("PATH", t.TempDir())
+	if _, err := Write(context.Background(), dir, diagrams, "png"); !errors.Is(err, ErrNoGraphviz) {
+		t.Errorf("without dot: err = %v, want ErrNoGraphviz", err)
 	}
 }

@@ -15,7 +15,7 @@ type Graph struct {
 	Label string
 	// Attributes are graph-level settings (rankdir, fontname...).
 	Attributes [][2]string
-	root       cluster
+	root       Cluster
 	edges      []Edge
 	seenEdges  map[Edge]bool
 	nodes      map[string]bool
@@ -37,13 +37,13 @@ type Edge struct {
 	Style    string
 }
 
-// cluster is a subgraph drawn as a framed group.
-type cluster struct {
+// Cluster is a subgraph drawn as a framed group.
+type Cluster struct {
 	id       string
 	label    string
 	fill     string
 	nodes    []Node
-	children []*cluster
+	children []*Cluster
 }
 
 // NewGraph returns an empty graph.
@@ -51,12 +51,12 @@ func NewGraph(name, label string, attributes ...[2]string) *Graph {
 	return &Graph{Name: name, Label: label, Attributes: attributes, seenEdges: map[Edge]bool{}, nodes: map[string]bool{}}
 }
 
-// Cluster returns the cluster at path (outermost first), creating the
+// Subgraph returns the cluster at path (outermost first), creating the
 // missing levels; labels[i] labels path[i] when it is created.
-func (g *Graph) Cluster(path []string, labels []string, fill string) *cluster {
+func (g *Graph) Subgraph(path []string, labels []string, fill string) *Cluster {
 	c := &g.root
 	for i, id := range path {
-		var next *cluster
+		var next *Cluster
 		for _, child := range c.children {
 			if child.id == id {
 				next = child
@@ -64,7 +64,7 @@ func (g *Graph) Cluster(path []string, labels []string, fill string) *cluster {
 			}
 		}
 		if next == nil {
-			next = &cluster{id: id, label: labels[i], fill: fill}
+			next = &Cluster{id: id, label: labels[i], fill: fill}
 			c.children = append(c.children, next)
 		}
 		c = next
@@ -74,7 +74,7 @@ func (g *Graph) Cluster(path []string, labels []string, fill string) *cluster {
 
 // AddNode adds n to cluster c (nil: the top level). A node ID already in
 // the graph is kept where it was first added.
-func (g *Graph) AddNode(c *cluster, n Node) {
+func (g *Graph) AddNode(c *Cluster, n Node) {
 	if g.nodes[n.ID] {
 		return
 	}
@@ -135,7 +135,7 @@ func (g *Graph) DOT() ([]byte, error) {
 	return []byte(b.String()), nil
 }
 
-func writeCluster(b *strings.Builder, c *cluster, indent string) {
+func writeCluster(b *strings.Builder, c *Cluster, indent string) {
 	for _, n := range c.nodes {
 		shape := n.Shape
 		if shape == "" {

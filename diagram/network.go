@@ -51,7 +51,7 @@ func Network(stack string, resources []recorder.Resource) (*Graph, error) {
 		[2]string{"rankdir", "LR"}, [2]string{"compound", "true"}, [2]string{"nodesep", "0.3"})
 	vpcPath := []string{vpc.Name}
 	vpcLabel := []string{fmt.Sprintf("VPC %s  %s", vpc.Name, input(vpc, "cidrBlock"))}
-	vpcCluster := g.Cluster(vpcPath, vpcLabel, fillNetwork)
+	vpcCluster := g.Subgraph(vpcPath, vpcLabel, fillNetwork)
 
 	routeOf := map[string]string{} // subnet URN -> route table URN
 	for _, link := range ix.ofType(tokenRouteTableLink) {
@@ -62,7 +62,7 @@ func Network(stack string, resources []recorder.Resource) (*Graph, error) {
 	}
 	for _, s := range ix.ofType(tokenSubnet) {
 		az := input(s, "availabilityZone")
-		c := g.Cluster(append(slices.Clone(vpcPath), az), append(slices.Clone(vpcLabel), "AZ "+az), "#ffffff")
+		c := g.Subgraph(append(slices.Clone(vpcPath), az), append(slices.Clone(vpcLabel), "AZ "+az), "#ffffff")
 		public := "no public IPs"
 		if s.Inputs.Mappable()["mapPublicIpOnLaunch"] == true {
 			public = "public IPs on launch"
@@ -146,7 +146,7 @@ func Network(stack string, resources []recorder.Resource) (*Graph, error) {
 	// The VPC itself, as the anchor of the flow log edge.
 	g.AddNode(vpcCluster, Node{ID: vpc.URN, Label: "VPC " + input(vpc, "cidrBlock") + "\n" + egressSummary(ix), Shape: "doubleoctagon"})
 
-	outside := g.Cluster([]string{"outside"}, []string{"Outside the VPC"}, fillOutside)
+	outside := g.Subgraph([]string{"outside"}, []string{"Outside the VPC"}, fillOutside)
 	streams := ix.ofType(tokenVideoStream)
 	if len(streams) > 0 {
 		kvs := "kinesisvideo-service"

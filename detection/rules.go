@@ -52,15 +52,13 @@ var tamperReasons = [3]string{ReasonCovered, ReasonDefocused, ReasonMoved}
 // has passed (a recurrence inside the cooldown silently reopens it).
 type episode struct {
 	Active        bool
-	Start         int64
 	LastTrue      int64
 	CooldownUntil int64
 }
 
 // update advances the episode; it reports true exactly when a new episode
-// opens. holding: the condition holds now; ready: it has held long enough;
-// start: when this occurrence of the condition began.
-func (e *episode) update(now int64, holding, ready bool, start, release, cooldown int64) bool {
+// opens. holding: the condition holds now; ready: it has held long enough.
+func (e *episode) update(now int64, holding, ready bool, release, cooldown int64) bool {
 	if e.Active {
 		if holding {
 			e.LastTrue = now
@@ -74,11 +72,7 @@ func (e *episode) update(now int64, holding, ready bool, start, release, cooldow
 		return false
 	}
 	e.Active, e.LastTrue = true, now
-	if now < e.CooldownUntil {
-		return false
-	}
-	e.Start = start
-	return true
+	return now >= e.CooldownUntil
 }
 
 // EpisodeID derives the identifier of an episode from the camera, the event
@@ -190,7 +184,7 @@ func (d *Detector) checkTamper(h frameHealth, f Frame, now int64, emit func(*Eve
 			after = int64(th.MovedAfter)
 		}
 		ready := c && now-st.TamperSince[i] >= after
-		if st.Tamper[i].update(now, c, ready, st.TamperSince[i], tamperRelease, int64(th.Cooldown)) {
+		if st.Tamper[i].update(now, c, ready, tamperRelease, int64(th.Cooldown)) {
 			emit(d.newEvent(EventCameraTamper, tamperReasons[i], SeverityHigh, 0.5+0.5*confidence[i], st.TamperSince[i], now, f.Ref))
 		}
 	}
@@ -246,7 +240,7 @@ func (d *Detector) ruleFall(f Frame, now int64) *Event {
 			ready, start, cand = true, t.FallStart, t
 		}
 	}
-	if !st.Fall.update(now, holding, ready, start, ruleRelease, int64(d.th.Cooldown)) {
+	if !st.Fall.update(now, holding, ready, ruleRelease, int64(d.th.Cooldown)) {
 		return nil
 	}
 	s := cand.last()
@@ -371,7 +365,7 @@ func (d *Detector) ruleBedExit(f Frame, now int64) *Event {
 			ready, start, cand = true, t.OutOfBedSince, t
 		}
 	}
-	if !st.BedExit.update(now, holding, ready, start, ruleRelease, int64(d.th.Cooldown)) {
+	if !st.BedExit.update(now, holding, ready, ruleRelease, int64(d.th.Cooldown)) {
 		return nil
 	}
 	if !d.confirm(f, EventBedExit, start, now, cand.Box) {
@@ -410,7 +404,7 @@ func (d *Detector) ruleZones(f Frame, now int64, emit func(*Event)) {
 				ready, start = true, t.ZoneSince[zi]
 			}
 		}
-		if st.Zones[zi].update(now, holding, ready, start, ruleRelease, int64(d.th.Cooldown)) {
+		if st.Zones[zi].update(now, holding, ready, ruleRelease, int64(d.th.Cooldown)) {
 			emit(d.newEvent(EventZoneIntrusion, z.Name, SeverityHigh, 0.9, start, now, f.Ref))
 		}
 	}
@@ -426,7 +420,7 @@ func (d *Detector) ruleInactivity(f Frame, now int64) *Event {
 	st := &d.st
 	after := int64(in.After)
 	holding := now-st.LastActivity >= after+inactivityMargin
-	if !st.Inactivity.update(now, holding, holding, st.LastActivity+after, 0, 0) {
+	if !st.Inactivity.update(now, holding, holding, 0, 0) {
 		return nil
 	}
 	reason := in.Zone

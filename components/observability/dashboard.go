@@ -8,11 +8,13 @@ import (
 )
 
 // The detector publishes one data point per raised event to this metric
-// (CloudWatch embedded metric format), with the event type as its only
-// dimension: counts by type, never camera, ward or patient.
+// (CloudWatch embedded metric format), with the function name and the event
+// type as its dimensions: counts by type, never camera, ward or patient.
+// functions/detector's contract test holds the function to these names.
 const (
-	DetectionNamespace    = "MediGuard/Detection"
+	DetectionNamespace    = "MediGuard/Detector"
 	DetectionEventsMetric = "Events"
+	FunctionNameDimension = "FunctionName"
 	EventTypeDimension    = "EventType"
 )
 
@@ -128,7 +130,8 @@ func platformDashboard(t dashboardTargets) Dashboard {
 	}
 	var events []Metric
 	for _, e := range DetectionEventTypes {
-		events = append(events, Metric{Namespace: DetectionNamespace, Name: DetectionEventsMetric, Dimensions: []Dimension{{EventTypeDimension, string(e)}}, Stat: "Sum", Label: string(e)})
+		events = append(events, Metric{Namespace: DetectionNamespace, Name: DetectionEventsMetric,
+			Dimensions: []Dimension{{FunctionNameDimension, t.FunctionName}, {EventTypeDimension, string(e)}}, Stat: "Sum", Label: string(e)})
 	}
 
 	type panel struct {

@@ -266,7 +266,7 @@ func TestDashboardReferencesThePlatformResources(t *testing.T) {
 	}
 	var events []string
 	for _, e := range DetectionEventTypes {
-		events = append(events, DetectionNamespace+" "+DetectionEventsMetric+" "+EventTypeDimension+"="+string(e))
+		events = append(events, DetectionNamespace+" "+DetectionEventsMetric+" "+FunctionNameDimension+"=detector "+EventTypeDimension+"="+string(e))
 	}
 	if got := lines["Events by type"]; !slices.Equal(got, events) {
 		t.Errorf("events widget = %v, want %v", got, events)

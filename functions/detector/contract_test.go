@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/mediguard/mediguard/components/anomalydetector"
+	"github.com/mediguard/mediguard/components/observability"
 	"github.com/mediguard/mediguard/detection"
 )
 
@@ -72,5 +73,21 @@ func TestComponentContract(t *testing.T) {
 	key := EvidenceKey(detection.Event{CameraID: "cam-301", EpisodeID: "0123456789abcdef0123456789abcdef"})
 	if !strings.HasPrefix(key, anomalydetector.EvidenceKeyPrefix) {
 		t.Errorf("evidence key %s is outside the component's write scope %s*", key, anomalydetector.EvidenceKeyPrefix)
+	}
+}
+
+// TestMetricContract checks that the detector publishes its event counts under
+// the namespace, metric and dimensions the platform dashboard charts.
+func TestMetricContract(t *testing.T) {
+	t.Parallel()
+	for function, dashboard := range map[string]string{
+		MetricNamespace:       observability.DetectionNamespace,
+		MetricEvents:          observability.DetectionEventsMetric,
+		DimensionFunctionName: observability.FunctionNameDimension,
+		DimensionEventType:    observability.EventTypeDimension,
+	} {
+		if function != dashboard {
+			t.Errorf("function publishes %q, the dashboard reads %q", function, dashboard)
+		}
 	}
 }

@@ -43,7 +43,7 @@ func NewFunction(notifications Config, pipeline PipelineConfig, clients Clients,
 		Evidence:      NewEvidenceStore(clients.S3, pipeline, now),
 		Log:           logger,
 		Audit:         audit.NewWriter(stdout, pipeline.Actor, now),
-		Metrics:       emf.NewWriter(stdout, MetricNamespace, map[string]string{"FunctionName": pipeline.Actor}),
+		Metrics:       emf.NewWriter(stdout, MetricNamespace, map[string]string{DimensionFunctionName: pipeline.Actor}),
 		Now:           now,
 	}
 	frames, err := NewHandler(notifications, p, logger)

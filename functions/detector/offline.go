@@ -81,7 +81,7 @@ func (p *Pipeline) checkCamera(ctx context.Context, stream string, now time.Time
 	if published {
 		// Later checks during the same outage find the episode published.
 		p.audit(ctx, "camera.offline", audit.Succeeded, "", "camera:"+cfg.CameraID, "episode:"+ev.EpisodeID)
-		p.metric(map[string]string{"EventType": string(ev.Type)}, emf.Metric{Name: "Events", Unit: emf.Count, Values: []float64{1}})
+		p.metric(map[string]string{DimensionEventType: string(ev.Type)}, emf.Metric{Name: MetricEvents, Unit: emf.Count, Values: []float64{1}})
 	}
 	return true, nil
 }

@@ -17,8 +17,18 @@ import (
 	"github.com/mediguard/mediguard/functions/internal/emf"
 )
 
-// MetricNamespace is the CloudWatch namespace of the detector's metrics.
-const MetricNamespace = "MediGuard/Detector"
+// Names of the detector's CloudWatch metrics (embedded metric format). The
+// platform dashboard charts them; contract_test.go holds the two to the same names.
+const (
+	// MetricNamespace is the CloudWatch namespace of the detector's metrics.
+	MetricNamespace = "MediGuard/Detector"
+	// MetricEvents counts raised events, one data point per event.
+	MetricEvents = "Events"
+	// DimensionFunctionName and DimensionEventType are the dimensions of
+	// MetricEvents: counts per function and event type, never per camera.
+	DimensionFunctionName = "FunctionName"
+	DimensionEventType    = "EventType"
+)
 
 // maxStateAttempts bounds the load-analyse-save loop when other invocations
 // keep saving the same camera's state first; after that the message is
@@ -85,7 +95,7 @@ func (p *Pipeline) AcceptFrame(ctx context.Context, f FrameRef) error {
 		emf.Metric{Name: "FrameAge", Unit: emf.Milliseconds, Values: []float64{float64(end.Sub(f.CapturedAt).Milliseconds())}},
 	)
 	for _, ev := range events {
-		p.metric(map[string]string{"EventType": string(ev.Type)}, emf.Metric{Name: "Events", Unit: emf.Count, Values: []float64{1}})
+		p.metric(map[string]string{DimensionEventType: string(ev.Type)}, emf.Metric{Name: MetricEvents, Unit: emf.Count, Values: []float64{1}})
 	}
 	return nil
 }

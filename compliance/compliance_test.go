@@ -90,6 +90,12 @@ func TestProgramUsesOnlyEligibleServices(t *testing.T) {
 			t.Errorf("program usage misses %s: %v", want, names)
 		}
 	}
+	// The bootstrap project's state bucket and keys are covered too.
+	for _, u := range usage {
+		if (u.Service.Name == "Amazon S3" || u.Service.Name == "AWS Key Management Service (KMS)") && !slices.Contains(u.Variants, "bootstrap prod") {
+			t.Errorf("%s is not seen in the bootstrap project: %v", u.Service.Name, u.Variants)
+		}
+	}
 }
 
 func TestChecklistIsCurrent(t *testing.T) {

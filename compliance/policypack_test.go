@@ -34,6 +34,11 @@ func TestVariantsPassThePolicyPack(t *testing.T) {
 	}
 	defer pack.Close()
 	for _, v := range Variants {
+		if v.Bootstrap {
+			// The bootstrap project's state bucket is checked by its own
+			// tests; the pack's stack configs are the platform's.
+			continue
+		}
 		for _, preview := range []bool{false, true} {
 			syn, err := platform.Synthesize(platform.SynthOptions{
 				Dir: repoRoot, Stack: v.Stack, Configure: v.Configure, DryRun: preview,

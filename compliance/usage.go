@@ -1,25 +1,35 @@
 package compliance
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"gopkg.in/yaml.v3"
 
+	"github.com/mediguard/mediguard/bootstrap/statebackend"
+	"github.com/mediguard/mediguard/internal/recorder"
 	"github.com/mediguard/mediguard/platform"
 )
 
-// Variant is one configuration of the program whose services are checked: a
-// stack, optionally with configuration the stack file does not set, so that
-// every option the program offers is covered.
+// Variant is one configuration of a program whose services are checked: a
+// stack of the platform, optionally with configuration the stack file does
+// not set, so that every option the program offers is covered, or a stack of
+// the bootstrap project that creates the state backend.
 type Variant struct {
 	// Name labels the variant in the checklist ("prod + delivery").
 	Name  string
 	Stack string
-	// Configure edits the stack's raw configuration before the run.
+	// Configure edits the platform stack's raw configuration before the run.
 	Configure func(raw map[string]string)
+	// Bootstrap selects the bootstrap project (bootstrap/Pulumi.<stack>.yaml)
+	// instead of the platform.
+	Bootstrap bool
 }
 
 // ExampleDelivery is the delivery pipeline configuration the "prod +
@@ -38,6 +48,8 @@ var Variants = []Variant{
 	{Name: "prod + password policy", Stack: "prod", Configure: func(raw map[string]string) {
 		raw["baseline"] = `{"guardDuty":true,"securityHub":true,"config":true,"publicAccessBlock":true,"passwordPolicy":true}`
 	}},
+	{Name: "bootstrap dev", Stack: "dev", Bootstrap: true},
+	{Name: "bootstrap prod", Stack: "prod", Bootstrap: true},
 }
 
 // Usage is one service the program uses: in which variants and through
@@ -62,14 +74,11 @@ func ProgramUsage(dir string) ([]Usage, error) {
 	byService := map[string]*Usage{}
 	var errs []error
 	for _, v := range Variants {
-		syn, err := platform.Synthesize(platform.SynthOptions{
-			Dir: dir, Stack: v.Stack, Configure: v.Configure,
-			Program: platform.Options{Archive: placeholderArchive},
-		})
+		rec, err := v.synthesize(dir)
 		if err != nil {
 			return nil, fmt.Errorf("program usage, variant %s: %w", v.Name, err)
 		}
-		for _, token := range syn.Recorder.Types() {
+		for _, token := range rec.Types() {
 			if !IsAWSResource(token) {
 				continue
 			}
@@ -99,6 +108,58 @@ func ProgramUsage(dir string) ([]Usage, error) {
 		u := byService[name]
 		slices.Sort(u.Types)
 		out = append(out, *u)
+	}
+	return out, nil
+}
+
+// synthesize runs the variant's program offline and returns the recording.
+func (v Variant) synthesize(dir string) (*recorder.Recorder, error) {
+	if !v.Bootstrap {
+		syn, err := platform.Synthesize(platform.SynthOptions{
+			Dir: dir, Stack: v.Stack, Configure: v.Configure,
+			Program: platform.Options{Archive: placeholderArchive},
+		})
+		if err != nil {
+			return nil, err
+		}
+		return syn.Recorder, nil
+	}
+	path := filepath.Join(dir, "bootstrap", "Pulumi."+v.Stack+".yaml")
+	config, err := stackConfig(path)
+	if err != nil {
+		return nil, err
+	}
+	rec := recorder.New("mediguard-bootstrap", v.Stack, config["aws:region"])
+	if err := pulumi.RunErr(statebackend.Program, rec.RunOption(), func(info *pulumi.RunInfo) { info.Config = config }); err != nil {
+		return nil, fmt.Errorf("synthesise %s: %w", path, err)
+	}
+	return rec, nil
+}
+
+// stackConfig reads a stack file's configuration as Pulumi hands it to a
+// program: fully qualified keys, strings bare, other values as JSON.
+func stackConfig(path string) (map[string]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	var file struct {
+		Config map[string]any `yaml:"config"`
+	}
+	if err := yaml.Unmarshal(data, &file); err != nil {
+		return nil, fmt.Errorf("parse %s: %w", path, err)
+	}
+	out := map[string]string{}
+	for key, value := range file.Config {
+		if s, ok := value.(string); ok {
+			out[key] = s
+			continue
+		}
+		encoded, err := json.Marshal(value)
+		if err != nil {
+			return nil, fmt.Errorf("%s: config %s: %w", path, key, err)
+		}
+		out[key] = string(encoded)
 	}
 	return out, nil
 }

@@ -57,12 +57,6 @@ type AuditTrailArgs struct {
 	// BucketRetentionDays is the audit bucket's Object Lock retention (default
 	// and minimum 2192).
 	BucketRetentionDays int
-	// SecurityEventAlarms adds a metric filter and an alarm on the trail's log
-	// group for each security event class (console sign-in failures, root use,
-	// network, trail and key changes), notifying AlarmTopicARN. The topic's
-	// policy must let CloudWatch alarms publish, and its key admit them.
-	SecurityEventAlarms bool
-	AlarmTopicARN       pulumi.StringInput
 
 	// Tags are merged into the tags of every tagged child.
 	Tags map[string]string
@@ -110,11 +104,6 @@ func (a *AuditTrailArgs) withDefaults(name, stack string) (AuditTrailArgs, error
 		out.BucketRetentionDays = MinimumRetentionDays
 	} else if out.BucketRetentionDays < MinimumRetentionDays {
 		errs = append(errs, fmt.Errorf("BucketRetentionDays %d is less than %d (six years)", out.BucketRetentionDays, MinimumRetentionDays))
-	}
-	if out.SecurityEventAlarms && out.AlarmTopicARN == nil {
-		errs = append(errs, errors.New("SecurityEventAlarms needs AlarmTopicARN"))
-	} else if !out.SecurityEventAlarms && out.AlarmTopicARN != nil {
-		errs = append(errs, errors.New("AlarmTopicARN is set but SecurityEventAlarms is false"))
 	}
 	for _, k := range []string{TagDataClassification, TagManagedBy, TagPurpose} {
 		if _, ok := out.Tags[k]; ok {

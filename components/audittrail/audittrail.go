@@ -39,7 +39,6 @@ func NewAuditTrail(ctx *pulumi.Context, name string, args *AuditTrailArgs, opts 
 		"logRetentionDays":    pulumi.Int(cfg.LogRetentionDays),
 		"bucketLockMode":      pulumi.String(cfg.BucketLockMode),
 		"bucketRetentionDays": pulumi.Int(cfg.BucketRetentionDays),
-		"securityEventAlarms": pulumi.Bool(cfg.SecurityEventAlarms),
 	}
 	if err := ctx.RegisterComponentResourceV2(TypeToken, name, inputs, component, opts...); err != nil {
 		return nil, fmt.Errorf("register audittrail %q: %w", name, err)
@@ -131,12 +130,6 @@ func build(ctx *pulumi.Context, name string, cfg AuditTrailArgs, env environment
 	}, parent, pulumi.DependsOn([]pulumi.Resource{bucket.Policy, attachment}))
 	if err != nil {
 		return fmt.Errorf("create trail %s: %w", cfg.TrailName, err)
-	}
-
-	if cfg.SecurityEventAlarms {
-		if err := securityAlarms(ctx, name, cfg, logGroup, tags, parent); err != nil {
-			return err
-		}
 	}
 
 	component.TrailARN = trail.Arn

@@ -3,7 +3,6 @@ package audittrail
 import (
 	"maps"
 	"reflect"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,9 +32,6 @@ const (
 	logGroupARN  = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudtrail/audit-test" // the recorder's ARN for the named log group
 	auditBucket  = "arn:aws:s3:::audit-logs-bucket"
 	bucketPolicy = "audit-logs-policy"
-	topicARN     = "arn:aws:sns:us-east-1:123456789012:operations"
-	filterType   = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
-	alarmType    = "aws:cloudwatch/metricAlarm:MetricAlarm"
 )
 
 func baseArgs() *AuditTrailArgs {
@@ -381,22 +377,12 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 				LogRetentionDays:    365,
 				BucketLockMode:      "LEGAL",
 				BucketRetentionDays: 30,
-				SecurityEventAlarms: true,
 				Tags:                map[string]string{"data-classification": "PHI"},
 			},
 			want: []string{
 				"PHIBucketARNs[0] is nil", `TrailName "-bad name-"`, "LogRetentionDays 365", "BucketRetentionDays 30",
 				`Tags: "data-classification"`, "KMSKeyARN is required", `ObjectLockMode "LEGAL"`, `name "Audit-logs"`,
-				"SecurityEventAlarms needs AlarmTopicARN",
 			},
-		},
-		{
-			name: "alarm topic without alarms", component: "audit",
-			args: &AuditTrailArgs{
-				KMSKeyARN: pulumi.String(keyARN), PHIBucketARNs: []pulumi.StringInput{pulumi.String(framesARN)},
-				AlarmTopicARN: pulumi.String(topicARN),
-			},
-			want: []string{"AlarmTopicARN is set but SecurityEventAlarms is false"},
 		},
 		{"no PHI buckets", "audit", &AuditTrailArgs{KMSKeyARN: pulumi.String(keyARN)}, []string{"PHIBucketARNs is empty"}},
 	}
@@ -432,63 +418,6 @@ func TestCallerArgsNotMutated(t *testing.T) {
 	mustRun(t, args)
 	if !reflect.DeepEqual(*args, before) {
 		t.Errorf("args mutated:\n got %+v\nwant %+v", *args, before)
-	}
-}
-
-func TestSecurityEventAlarms(t *testing.T) {
-	t.Parallel()
-	args := baseArgs()
-	args.SecurityEventAlarms, args.AlarmTopicARN = true, pulumi.String(topicARN)
-	r := mustRun(t, args)
-
-	counts := r.TypeCounts()
-	if counts[filterType] != len(securityEvents) || counts[alarmType] != len(securityEvents) {
-		t.Errorf("%d filters and %d alarms, want %d of each", counts[filterType], counts[alarmType], len(securityEvents))
-	}
-	logGroup := mustNamed(t, r, logGroupType, "audit-log-group")
-	component := mustNamed(t, r, TypeToken, "audit")
-	namespace := "MediGuard/CloudTrail/audit-test"
-	var patterns []string
-	for _, ev := range securityEvents {
-		filter := mustNamed(t, r, filterType, "audit-"+ev.id)
-		alarm := mustNamed(t, r, alarmType, "audit-"+ev.id)
-		if filter.Parent != component.URN || alarm.Parent != component.URN {
-			t.Errorf("%s: filter and alarm must be children of the component", ev.id)
-		}
-		if !filter.DependsOn(logGroup) {
-			t.Errorf("%s: the filter must watch the trail's log group", ev.id)
-		}
-		wantInput(t, filter, "/aws/cloudtrail/audit-test", "logGroupName")
-		wantInput(t, filter, ev.pattern, "pattern")
-		wantInput(t, filter, map[string]any{"name": ev.metric, "namespace": namespace, "value": "1"}, "metricTransformation")
-
-		if !alarm.DependsOn(filter) {
-			t.Errorf("%s: the alarm must take its metric from the filter", ev.id)
-		}
-		for key, want := range map[string]any{
-			"metricName": ev.metric, "namespace": namespace, "statistic": "Sum", "period": 300.0,
-			"evaluationPeriods": 1.0, "threshold": 1.0, "comparisonOperator": "GreaterThanOrEqualToThreshold",
-			"treatMissingData": "notBreaching", "actionsEnabled": true, "alarmActions": []any{topicARN},
-		} {
-			wantInput(t, alarm, want, key)
-		}
-		wantInput(t, alarm, "audit", "tags", "data-classification")
-		patterns = append(patterns, ev.pattern)
-	}
-
-	// The event classes the policy pack's security-event-metric-alarms rule
-	// looks for (its own regular expressions), each matched by some filter.
-	for label, re := range map[string]*regexp.Regexp{
-		"console sign-in failures": regexp.MustCompile(`ConsoleLogin`),
-		"root account usage":       regexp.MustCompile(`Root`),
-		"network ACL changes":      regexp.MustCompile(`NetworkAcl`),
-		"network gateway changes":  regexp.MustCompile(`InternetGateway|CustomerGateway`),
-		"route table changes":      regexp.MustCompile(`RouteTable|CreateRoute`),
-		"VPC changes":              regexp.MustCompile(`CreateVpc|DeleteVpc|ModifyVpcAttribute`),
-	} {
-		if !slices.ContainsFunc(patterns, re.MatchString) {
-			t.Errorf("no metric filter for %s", label)
-		}
 	}
 }
 

@@ -13,9 +13,9 @@
 //     delivery role that only CloudTrail, for this trail, can assume and that
 //     may only write to that log group.
 //
-// With SecurityEventAlarms, metric filters and alarms on the log group notify a
-// topic of console sign-in failures, root use, and network, trail and key
-// changes (the CIS AWS Foundations monitoring set).
+// Metric filters and alarms on the trail's log group (the CIS AWS Foundations
+// monitoring set) belong to the observability component, which takes
+// LogGroupName.
 //
 // The trail is created after the bucket policy and the role's permissions,
 // which AWS checks when the trail is created.
@@ -23,11 +23,9 @@
 // Example:
 //
 //	audit, err := audittrail.NewAuditTrail(ctx, "audit", &audittrail.AuditTrailArgs{
-//		KMSKeyARN:           auditKey.KeyARN,
-//		PHIBucketARNs:       []pulumi.StringInput{frames.BucketARN, evidence.BucketARN},
-//		SecurityEventAlarms: true,
-//		AlarmTopicARN:       opsTopic.Arn,
-//		Protect:             true,
+//		KMSKeyARN:     auditKey.KeyARN,
+//		PHIBucketARNs: []pulumi.StringInput{frames.BucketARN, evidence.BucketARN},
+//		Protect:       true,
 //	})
 //	if err != nil {
 //		return err

@@ -14,7 +14,7 @@ import (
 func composeOperationsTopic(ctx *pulumi.Context, cfg StackConfig, d *deployment) error {
 	subscribers := make([]observability.Subscriber, len(cfg.OperationsSubscribers))
 	for i, s := range cfg.OperationsSubscribers {
-		subscribers[i] = observability.Subscriber{Protocol: s.Protocol, Endpoint: pulumi.String(s.Endpoint)}
+		subscribers[i] = observability.Subscriber{Protocol: s.Protocol, Endpoint: configString(ctx, "operationsSubscribers", s.Endpoint)}
 	}
 	var err error
 	d.operations, err = observability.NewOperationsTopic(ctx, "operations", &observability.OperationsTopicArgs{

@@ -78,10 +78,9 @@ func TestProgramSynthesisesBothStacks(t *testing.T) {
 				if got := rec.OutputsRegistered(); got != len(components)+1 {
 					t.Errorf("%d components but %d RegisterResourceOutputs calls", len(components), got)
 				}
-				// Everything but the components themselves and the operations topic
-				// is created inside a component.
+				// Everything but the components themselves is created inside a component.
 				for _, r := range rec.Resources() {
-					if r.Custom && !components[r.Parent] && !strings.HasPrefix(r.Name, "operations") {
+					if r.Custom && !components[r.Parent] {
 						t.Errorf("%s %s is not parented to a component", r.Type, r.Name)
 					}
 				}

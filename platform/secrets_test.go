@@ -16,7 +16,8 @@ import (
 const secretSentinel = "sentinel-7f3a9c-do-not-store"
 
 // synthWithSecret runs the program for a real stack file with
-// mediguard:alertSubscribers replaced by endpoints holding the sentinel, marked
+// mediguard:alertSubscribers and mediguard:operationsSubscribers replaced by
+// endpoints holding the sentinel, marked
 // secret (as `pulumi config set --secret` does) when secret is true.
 func synthWithSecret(t *testing.T, stack string, secret bool) *recorder.Recorder {
 	t.Helper()
@@ -24,11 +25,14 @@ func synthWithSecret(t *testing.T, stack string, secret bool) *recorder.Recorder
 	if err != nil {
 		t.Fatal(err)
 	}
-	sf.Raw["alertSubscribers"] = fmt.Sprintf(
+	subscribers := fmt.Sprintf(
 		`[{"protocol":"email","endpoint":"%[1]s@example.org"},{"protocol":"https","endpoint":"https://pager.example.org/hook?token=%[1]s"}]`,
 		secretSentinel)
-	if secret {
-		sf.SecretKeys = append(sf.SecretKeys, ConfigNamespace+":alertSubscribers")
+	for _, key := range []string{"alertSubscribers", "operationsSubscribers"} {
+		sf.Raw[key] = subscribers
+		if secret {
+			sf.SecretKeys = append(sf.SecretKeys, ConfigNamespace+":"+key)
+		}
 	}
 	rec := recorder.New(sf.Project, stack, sf.Region)
 	err = pulumi.RunErr(Program(Options{Archive: testArchive}), rec.RunOption(), func(info *pulumi.RunInfo) {
@@ -88,9 +92,10 @@ func TestSecretConfigNeverReachesResourceInputsInPlaintext(t *testing.T) {
 			for _, path := range plain {
 				t.Errorf("secret config value in plaintext at %s", path)
 			}
-			// Both subscriptions still receive their endpoint, as secrets.
-			if len(secret) != 2 {
-				t.Errorf("sentinel found in %d secret inputs, want the 2 subscription endpoints: %v", len(secret), secret)
+			// All four subscriptions (two alert, two operations) still
+			// receive their endpoint, as secrets.
+			if len(secret) != 4 {
+				t.Errorf("sentinel found in %d secret inputs, want the 4 subscription endpoints: %v", len(secret), secret)
 			}
 		})
 	}
@@ -101,7 +106,7 @@ func TestSecretConfigNeverReachesResourceInputsInPlaintext(t *testing.T) {
 func TestSentinelScanSeesPlainConfig(t *testing.T) {
 	t.Parallel()
 	plain, secret := scanInputs(synthWithSecret(t, "dev", false))
-	if len(plain) != 2 || len(secret) != 0 {
-		t.Errorf("unmarked sentinel: %d plaintext and %d secret uses, want 2 and 0 (%v)", len(plain), len(secret), plain)
+	if len(plain) != 4 || len(secret) != 0 {
+		t.Errorf("unmarked sentinel: %d plaintext and %d secret uses, want 4 and 0 (%v)", len(plain), len(secret), plain)
 	}
 }

@@ -15,11 +15,12 @@ const (
 	fallDrop       = 0.2  // centre drop, as a fraction of the upright height
 	fallLength     = 0.5  // a body on the floor is at least this fraction of its upright height long
 	fallWindow     = 3 * int64(time.Second)
-	bedLyingAspect = 1.3                    // lying or sitting in bed, not standing beside it
-	uprightAspect  = 1.0                    // standing or walking, possibly merged with the bed's ghost
-	bedMargin      = 0.02                   // feet this close to a bed zone's outline are not yet out of bed
-	bedReturn      = 1 * int64(time.Second) // back in bed this long ends the out-of-bed state
-	bedRearm       = 5 * int64(time.Second)
+	bedLyingAspect = 1.3                            // lying or sitting in bed, not standing beside it
+	uprightAspect  = 1.0                            // standing or walking, possibly merged with the bed's ghost
+	bedMargin      = 0.02                           // feet this close to a bed zone's outline are not yet out of bed
+	bedReturn      = 1 * int64(time.Second)         // back in bed this long ends the out-of-bed state
+	bedRearm       = 5 * int64(time.Second)         // lying in bed this long makes a track the patient
+	bedBornConfirm = 1500 * int64(time.Millisecond) // the same for a track that appeared in the bed
 	// inactivityMargin is added to inactivity.after before the reminder
 	// fires: the last movements before stillness can be too small for the
 	// camera to resolve, so observed stillness starts slightly early.
@@ -274,14 +275,15 @@ func fallImpact(t *track, now int64) int64 {
 }
 
 // trackBorn links a new track to the track it split from, if any, and
-// marks the patient. A split is recognised against the recent boxes of the
+// starts the patient's confirmation. A split is recognised against the recent boxes of the
 // other tracks, not just their latest ones: when the patient stands up or
 // falls beside the ghost of their lying body, the old track often stays on
 // the ghost and the patient reappears as a new blob next to where the merged
 // blob was a moment ago. The new track inherits the parent's history (so a
 // fall that began upright in the parent is still seen) and its bed origin.
-// A track that starts lying or sitting in the bed is the patient too;
-// someone walking across the bed zone is upright and does not qualify.
+// A track that starts lying or sitting in the bed becomes the patient after
+// a short dwell; someone walking across the bed zone is upright and does not
+// qualify.
 func (d *Detector) trackBorn(t *track, now int64) {
 	var parent *track
 	var seen int64
@@ -305,7 +307,10 @@ func (d *Detector) trackBorn(t *track, now int64) {
 	}
 	fx, fy := d.foot(t)
 	if d.inZones(d.bedZones, fx, fy) && t.last().aspect() < bedLyingAspect {
-		t.BedOrigin = true
+		// Lying or sitting in bed from birth: the patient once confirmed
+		// by bedBornConfirm of dwelling there (see ruleBedExit), so a
+		// fragment of someone passing in front of the bed does not count.
+		t.BedDwellSince = now
 	}
 }
 
@@ -329,7 +334,11 @@ func (d *Detector) ruleBedExit(f Frame, now int64) *Event {
 				if t.BedDwellSince == 0 {
 					t.BedDwellSince = now
 				}
-				if now-t.BedDwellSince >= bedRearm {
+				dwell := bedRearm
+				if t.BedDwellSince == t.FirstSeen {
+					dwell = bedBornConfirm
+				}
+				if now-t.BedDwellSince >= dwell {
 					t.BedOrigin = true
 				}
 			} else {

@@ -1,9 +1,8 @@
 package statebackend
 
 import (
-	"fmt"
-
 	"github.com/mediguard/mediguard/components/policydoc"
+	"github.com/mediguard/mediguard/internal/awsenv"
 )
 
 // Statement IDs of the secrets key policy.
@@ -48,13 +47,13 @@ var secretsUseActions = []string{"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt"
 func secretsKeyPolicy(env environment, deployers []string) policydoc.Document {
 	users := deployers
 	if len(users) == 0 {
-		users = []string{env.rootARN()}
+		users = []string{env.RootARN()}
 	}
 	return policydoc.New(
 		policydoc.Statement{
 			Sid:       SidKeyAdministration,
 			Effect:    policydoc.Allow,
-			Principal: &policydoc.Principal{AWS: []string{env.rootARN()}},
+			Principal: &policydoc.Principal{AWS: []string{env.RootARN()}},
 			Actions:   secretsAdminActions,
 			Resources: []string{"*"},
 		},
@@ -80,13 +79,4 @@ func secretsKeyPolicy(env environment, deployers []string) policydoc.Document {
 
 // environment is the account, region and partition the backend is created in,
 // from provider invokes so the policies name exactly where the keys live.
-type environment struct {
-	AccountID string
-	Region    string
-	Partition string
-}
-
-// rootARN is the account principal; naming it in a key policy delegates to IAM.
-func (e environment) rootARN() string {
-	return fmt.Sprintf("arn:%s:iam::%s:root", e.Partition, e.AccountID)
-}
+type environment = awsenv.Environment

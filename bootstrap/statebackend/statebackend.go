@@ -3,12 +3,12 @@ package statebackend
 import (
 	"fmt"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mediguard/mediguard/components/phibucket"
 	"github.com/mediguard/mediguard/components/phikey"
+	"github.com/mediguard/mediguard/internal/awsenv"
 )
 
 // TypeToken is the component's Pulumi type.
@@ -72,7 +72,7 @@ func NewStateBackend(ctx *pulumi.Context, name string, cfg Config, opts ...pulum
 		return nil, fmt.Errorf("register state backend %q: %w", name, err)
 	}
 	parent := pulumi.Parent(component)
-	env, err := lookupEnvironment(ctx, parent)
+	env, err := awsenv.Lookup(ctx, parent)
 	if err != nil {
 		return nil, fmt.Errorf("state backend %q: %w", name, err)
 	}
@@ -163,23 +163,6 @@ func withClassification(tags map[string]string) map[string]string {
 		out[k] = v
 	}
 	return out
-}
-
-// lookupEnvironment asks the component's provider who and where it is.
-func lookupEnvironment(ctx *pulumi.Context, scope pulumi.ResourceOrInvokeOption) (environment, error) {
-	identity, err := aws.GetCallerIdentity(ctx, nil, scope)
-	if err != nil {
-		return environment{}, fmt.Errorf("look up caller identity: %w", err)
-	}
-	region, err := aws.GetRegion(ctx, nil, scope)
-	if err != nil {
-		return environment{}, fmt.Errorf("look up region: %w", err)
-	}
-	partition, err := aws.GetPartition(ctx, nil, scope)
-	if err != nil {
-		return environment{}, fmt.Errorf("look up partition: %w", err)
-	}
-	return environment{AccountID: identity.AccountId, Region: region.Name, Partition: partition.Partition}, nil
 }
 
 // Program is the bootstrap project's program: it reads the stack

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/dynamodb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -15,6 +14,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mediguard/mediguard/components/policydoc"
+	"github.com/mediguard/mediguard/internal/awsenv"
 )
 
 // TypeToken is the component's Pulumi type.
@@ -112,26 +112,6 @@ type builder struct {
 	parent pulumi.ResourceOrInvokeOption
 }
 
-// lookupEnvironment asks the component's provider for the account, region and
-// partition, scoped to the component so a caller's explicit provider is used:
-// the trust, queue and subnet conditions must name the account and region the
-// resources are created in.
-func (b builder) lookupEnvironment() (environment, error) {
-	identity, err := aws.GetCallerIdentity(b.ctx, nil, b.parent)
-	if err != nil {
-		return environment{}, fmt.Errorf("look up caller identity: %w", err)
-	}
-	region, err := aws.GetRegion(b.ctx, nil, b.parent)
-	if err != nil {
-		return environment{}, fmt.Errorf("look up region: %w", err)
-	}
-	partition, err := aws.GetPartition(b.ctx, nil, b.parent)
-	if err != nil {
-		return environment{}, fmt.Errorf("look up partition: %w", err)
-	}
-	return environment{AccountID: identity.AccountId, Region: region.Name, Partition: partition.Partition}, nil
-}
-
 // stateful are the options of children that hold data: the table and queues.
 func (b builder) stateful() []pulumi.ResourceOption {
 	return []pulumi.ResourceOption{b.parent, pulumi.Protect(b.cfg.Protect)}
@@ -142,7 +122,7 @@ func (b builder) build(component *AnomalyDetector) error {
 	ctx, cfg, name, parent := b.ctx, b.cfg, b.name, b.parent
 	tags := cfg.tags()
 
-	env, err := b.lookupEnvironment()
+	env, err := awsenv.Lookup(b.ctx, b.parent)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mediguard/mediguard/components/policydoc"
+	"github.com/mediguard/mediguard/internal/awsenv"
 )
 
 // Statement IDs of the execution role policy.
@@ -35,12 +36,8 @@ const (
 	SidDenyInsecurePublishing = "DenyInsecurePublishing"
 )
 
-// environment is the account, region and partition the component deploys to.
-type environment struct {
-	AccountID string
-	Region    string
-	Partition string
-}
+// environment is where the component's provider creates resources.
+type environment = awsenv.Environment
 
 // roleARNs are the resolved ARNs the execution role policy is scoped to.
 type roleARNs struct {

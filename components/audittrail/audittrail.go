@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/mediguard/mediguard/components/phibucket"
+	"github.com/mediguard/mediguard/internal/awsenv"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudtrail"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -43,7 +44,7 @@ func NewAuditTrail(ctx *pulumi.Context, name string, args *AuditTrailArgs, opts 
 	if err := ctx.RegisterComponentResourceV2(TypeToken, name, inputs, component, opts...); err != nil {
 		return nil, fmt.Errorf("register audittrail %q: %w", name, err)
 	}
-	env, err := lookupEnvironment(ctx, component)
+	env, err := awsenv.Lookup(ctx, pulumi.Parent(component))
 	if err != nil {
 		return nil, fmt.Errorf("audittrail %q: %w", name, err)
 	}
@@ -64,9 +65,9 @@ func NewAuditTrail(ctx *pulumi.Context, name string, args *AuditTrailArgs, opts 
 // build creates the children and sets the component's output fields. The
 // trail's ARN is known before the trail exists (its name is fixed), so the
 // bucket policy and the role's trust policy can name it.
-func build(ctx *pulumi.Context, name string, cfg AuditTrailArgs, env environment, component *AuditTrail) error {
+func build(ctx *pulumi.Context, name string, cfg AuditTrailArgs, env awsenv.Environment, component *AuditTrail) error {
 	parent := pulumi.Parent(component)
-	trailARN := env.trailARN(cfg.TrailName)
+	trailARN := env.ARN("cloudtrail", "trail/"+cfg.TrailName)
 	tags := pulumi.ToStringMap(cfg.tags())
 
 	bucket, err := phibucket.NewPhiBucket(ctx, bucketName(name), cfg.bucketArgs(bucketStatements(env, trailARN)), parent)

@@ -3,6 +3,7 @@ package audittrail
 import (
 	"github.com/mediguard/mediguard/components/phibucket"
 	"github.com/mediguard/mediguard/components/policydoc"
+	"github.com/mediguard/mediguard/internal/awsenv"
 )
 
 // Statement IDs of the bucket statements and the delivery role's policies.
@@ -18,7 +19,7 @@ const cloudTrailService = "cloudtrail.amazonaws.com"
 // bucketStatements let CloudTrail check the audit bucket's ACL and write log
 // files for this account, only on behalf of the one trail (aws:SourceArn).
 // Resources are relative to the bucket, as phibucket.PhiBucketArgs expects.
-func bucketStatements(env environment, trailARN string) []policydoc.Statement {
+func bucketStatements(env awsenv.Environment, trailARN string) []policydoc.Statement {
 	cloudTrail := &policydoc.Principal{Service: []string{cloudTrailService}}
 	return []policydoc.Statement{
 		{
@@ -41,7 +42,7 @@ func bucketStatements(env environment, trailARN string) []policydoc.Statement {
 
 // deliveryTrustPolicy lets only CloudTrail, for this trail in this account,
 // assume the CloudWatch Logs delivery role.
-func deliveryTrustPolicy(env environment, trailARN string) policydoc.Document {
+func deliveryTrustPolicy(env awsenv.Environment, trailARN string) policydoc.Document {
 	return policydoc.New(policydoc.Statement{
 		Effect:    policydoc.Allow,
 		Principal: &policydoc.Principal{Service: []string{cloudTrailService}},

@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mediguard/mediguard/components/phibucket"
+	"github.com/mediguard/mediguard/internal/awsenv"
 )
 
 // TypeToken is the component's Pulumi type.
@@ -70,7 +71,7 @@ func NewBaseline(ctx *pulumi.Context, name string, args *BaselineArgs, opts ...p
 	if err := ctx.RegisterComponentResourceV2(TypeToken, name, inputs, component, opts...); err != nil {
 		return nil, fmt.Errorf("register baseline %q: %w", name, err)
 	}
-	env, err := lookupEnvironment(ctx, component)
+	env, err := awsenv.Lookup(ctx, pulumi.Parent(component))
 	if err != nil {
 		return nil, fmt.Errorf("baseline %q: %w", name, err)
 	}
@@ -94,7 +95,7 @@ type builder struct {
 	ctx    *pulumi.Context
 	name   string
 	cfg    BaselineArgs
-	env    environment
+	env    awsenv.Environment
 	parent pulumi.ResourceOption
 	tags   pulumi.StringMap
 }
@@ -216,7 +217,7 @@ func (b builder) securityHub() error {
 		{"nist-800-53", StandardNIST80053},
 	} {
 		if _, err := securityhub.NewStandardsSubscription(b.ctx, b.name+"-securityhub-"+s.suffix, &securityhub.StandardsSubscriptionArgs{
-			StandardsArn: pulumi.String(b.env.standardARN(s.standard)),
+			StandardsArn: pulumi.String(standardARN(b.env, s.standard)),
 		}, b.parent, pulumi.DependsOn([]pulumi.Resource{account})); err != nil {
 			return fmt.Errorf("subscribe Security Hub to %s: %w", s.standard, err)
 		}
@@ -273,7 +274,7 @@ func (b builder) config(component *Baseline) error {
 	}
 	managed, err := iam.NewRolePolicyAttachment(b.ctx, b.name+"-config-role-aws-config", &iam.RolePolicyAttachmentArgs{
 		Role:      role.Name,
-		PolicyArn: pulumi.String(b.env.configRolePolicyARN()),
+		PolicyArn: pulumi.String(configRolePolicyARN(b.env)),
 	}, b.parent)
 	if err != nil {
 		return fmt.Errorf("attach AWS_ConfigRole: %w", err)

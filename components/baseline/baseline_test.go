@@ -11,6 +11,7 @@ import (
 
 	"github.com/mediguard/mediguard/components/phibucket"
 	"github.com/mediguard/mediguard/components/policydoc"
+	"github.com/mediguard/mediguard/internal/awsenv"
 	"github.com/mediguard/mediguard/internal/recorder"
 )
 
@@ -327,7 +328,7 @@ func TestConfigRolePolicies(t *testing.T) {
 		t.Fatal(err)
 	}
 	bucketARN := "arn:aws:s3:::" + configBucketName(testName) + "-bucket"
-	want := configDeliveryPolicy(environment{AccountID: recorder.Account, Region: recorder.Region, Partition: "aws"}, bucketARN, auditKeyARN)
+	want := configDeliveryPolicy(awsenv.Environment{AccountID: recorder.Account, Region: recorder.Region, Partition: "aws"}, bucketARN, auditKeyARN)
 	if len(doc.Statements) != len(want.Statements) {
 		t.Fatalf("delivery policy has %d statements, want %d", len(doc.Statements), len(want.Statements))
 	}
@@ -341,7 +342,7 @@ func TestConfigRolePolicies(t *testing.T) {
 
 func TestConfigDeliveryPolicyIsLimitedToTheBucketAndKey(t *testing.T) {
 	t.Parallel()
-	env := environment{AccountID: "111122223333", Region: "us-west-2", Partition: "aws-us-gov"}
+	env := awsenv.Environment{AccountID: "111122223333", Region: "us-west-2", Partition: "aws-us-gov"}
 	bucket, key := "arn:aws-us-gov:s3:::history", "arn:aws-us-gov:kms:us-west-2:111122223333:key/k"
 	doc := configDeliveryPolicy(env, bucket, key)
 	tests := []struct {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/mediguard/mediguard/components/policydoc"
+	"github.com/mediguard/mediguard/internal/awsenv"
 )
 
 // Statement IDs of the Config role's inline delivery policy.
@@ -15,7 +16,7 @@ const (
 
 // configTrustPolicy lets only AWS Config, acting for this account, assume the
 // recorder's role.
-func configTrustPolicy(env environment) policydoc.Document {
+func configTrustPolicy(env awsenv.Environment) policydoc.Document {
 	return policydoc.New(policydoc.Statement{
 		Effect:     policydoc.Allow,
 		Principal:  &policydoc.Principal{Service: []string{"config.amazonaws.com"}},
@@ -28,7 +29,7 @@ func configTrustPolicy(env environment) policydoc.Document {
 // write this account's Config history into the delivery bucket (with the
 // bucket-owner ACL AWS Config sends) and use the audit key for those objects
 // only, through S3 in this region.
-func configDeliveryPolicy(env environment, bucketARN, keyARN string) policydoc.Document {
+func configDeliveryPolicy(env awsenv.Environment, bucketARN, keyARN string) policydoc.Document {
 	return policydoc.New(
 		policydoc.Statement{
 			Sid: SidReadBucketACL, Effect: policydoc.Allow,

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mediguard/mediguard/components/phibucket"
 	"github.com/mediguard/mediguard/components/phikey"
+	"github.com/mediguard/mediguard/internal/awsenv"
 )
 
 // TypeToken is the component's Pulumi type.
@@ -68,7 +69,7 @@ func NewPipeline(ctx *pulumi.Context, name string, args *PipelineArgs, opts ...p
 	if err := ctx.RegisterComponentResourceV2(TypeToken, name, inputs, component, opts...); err != nil {
 		return nil, fmt.Errorf("register delivery %q: %w", name, err)
 	}
-	env, err := lookupEnvironment(ctx, component)
+	env, err := awsenv.Lookup(ctx, pulumi.Parent(component))
 	if err != nil {
 		return nil, fmt.Errorf("delivery %q: %w", name, err)
 	}
@@ -190,7 +191,7 @@ func (b builder) build(component *Pipeline) error {
 			return err
 		}
 		roleARNs[p.name] = role.Arn
-		projectARNs = append(projectARNs, b.env.projectARN(p.name))
+		projectARNs = append(projectARNs, projectARN(b.env, p.name))
 	}
 	pipeline, err := b.pipeline(st, projectARNs)
 	if err != nil {
@@ -256,7 +257,7 @@ func (b builder) storage() (storage, error) {
 // project creates one CodeBuild project with a role of its own, which only
 // that project can assume.
 func (b builder) project(p project, st storage) (*iam.Role, error) {
-	trust, err := trustPolicy(b.env, SidTrustCodeBuildRole, "codebuild.amazonaws.com", b.env.projectARN(p.name)).JSON()
+	trust, err := trustPolicy(b.env, SidTrustCodeBuildRole, "codebuild.amazonaws.com", projectARN(b.env, p.name)).JSON()
 	if err != nil {
 		return nil, fmt.Errorf("trust policy of %s: %w", p.name, err)
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
@@ -12,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mediguard/mediguard/functions/kvsconfig/invocation"
+	"github.com/mediguard/mediguard/internal/awsenv"
 )
 
 // Token is the component's type token.
@@ -83,30 +83,11 @@ type builder struct {
 	parent pulumi.ResourceOrInvokeOption
 }
 
-// lookupEnvironment asks the component's provider for the account, region
-// and partition: the S3 key pattern names the account, and KVS delivers to
-// the stream's region only.
-func (b builder) lookupEnvironment() (environment, error) {
-	identity, err := aws.GetCallerIdentity(b.ctx, nil, b.parent)
-	if err != nil {
-		return environment{}, fmt.Errorf("look up caller identity: %w", err)
-	}
-	region, err := aws.GetRegion(b.ctx, nil, b.parent)
-	if err != nil {
-		return environment{}, fmt.Errorf("look up region: %w", err)
-	}
-	partition, err := aws.GetPartition(b.ctx, nil, b.parent)
-	if err != nil {
-		return environment{}, fmt.Errorf("look up partition: %w", err)
-	}
-	return environment{AccountID: identity.AccountId, Region: region.Name, Partition: partition.Partition, DNSSuffix: partition.DnsSuffix}, nil
-}
-
 func (b builder) build(component *ImageGeneration) error {
 	ctx, cfg, name, parent := b.ctx, b.cfg, b.name, b.parent
 	tags := cfg.tags()
 
-	env, err := b.lookupEnvironment()
+	env, err := awsenv.Lookup(b.ctx, b.parent)
 	if err != nil {
 		return err
 	}

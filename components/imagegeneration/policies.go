@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mediguard/mediguard/components/policydoc"
+	"github.com/mediguard/mediguard/internal/awsenv"
 )
 
 // Statement IDs of the function's execution policy.
@@ -25,18 +26,8 @@ const (
 	SidEncryptImages     = "EncryptImages"
 )
 
-// environment is the account, region and partition the component deploys to.
-type environment struct {
-	AccountID string
-	Region    string
-	Partition string
-	DNSSuffix string
-}
-
-// s3ViaService is the kms:ViaService value of S3 in the environment's region.
-func (e environment) s3ViaService() string {
-	return "s3." + e.Region + "." + e.DNSSuffix
-}
+// environment is where the component's provider creates resources.
+type environment = awsenv.Environment
 
 // functionARNs are the resolved ARNs the execution policy is scoped to.
 type functionARNs struct {
@@ -156,7 +147,7 @@ func producerImagePolicy(env environment, bucketARN, prefix, streamName, keyARN 
 			Actions:   []string{"kms:GenerateDataKey"},
 			Resources: []string{keyARN},
 			Conditions: policydoc.Conditions{
-				"StringEquals": {"kms:ViaService": {env.s3ViaService()}},
+				"StringEquals": {"kms:ViaService": {env.ServiceHost("s3")}},
 				"ArnLike":      {"kms:EncryptionContext:aws:s3:arn": {bucketARN, bucketARN + "/" + prefix + "*"}},
 			},
 		},

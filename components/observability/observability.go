@@ -6,6 +6,8 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mediguard/mediguard/internal/awsenv"
 )
 
 // TypeToken is the Observability component's Pulumi type.
@@ -40,7 +42,7 @@ func NewObservability(ctx *pulumi.Context, name string, args *ObservabilityArgs,
 	}, component, opts...); err != nil {
 		return nil, fmt.Errorf("register observability %q: %w", name, err)
 	}
-	env, err := lookupEnvironment(ctx, component)
+	env, err := awsenv.Lookup(ctx, pulumi.Parent(component))
 	if err != nil {
 		return nil, fmt.Errorf("observability %q: %w", name, err)
 	}
@@ -83,7 +85,7 @@ type alarmSpec struct {
 // Every alarm evaluates five-minute periods.
 const alarmPeriodSeconds = 300
 
-func (b builder) build(env environment, component *Observability) error {
+func (b builder) build(env awsenv.Environment, component *Observability) error {
 	c := b.cfg
 	frameQueue := resourceName(c.FrameQueueARN)
 	deadLetterQueue := resourceName(c.DeadLetterQueueARN)

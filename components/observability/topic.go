@@ -7,11 +7,11 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mediguard/mediguard/components/policydoc"
+	"github.com/mediguard/mediguard/internal/awsenv"
 )
 
 // TopicTypeToken is the OperationsTopic component's Pulumi type.
@@ -72,7 +72,7 @@ func NewOperationsTopic(ctx *pulumi.Context, name string, args *OperationsTopicA
 		return nil, fmt.Errorf("register operations topic %q: %w", name, err)
 	}
 	parent := pulumi.Parent(component)
-	env, err := lookupEnvironment(ctx, component)
+	env, err := awsenv.Lookup(ctx, pulumi.Parent(component))
 	if err != nil {
 		return nil, fmt.Errorf("operations topic %q: %w", name, err)
 	}
@@ -143,7 +143,7 @@ func (a *OperationsTopicArgs) withDefaults(name string) (OperationsTopicArgs, er
 
 // topicPolicy lets CloudWatch alarms and EventBridge rules of this account and
 // region publish, and denies publishing or subscribing over plain HTTP.
-func topicPolicy(env environment, topicARN string) policydoc.Document {
+func topicPolicy(env awsenv.Environment, topicARN string) policydoc.Document {
 	source := func(service, resource string) policydoc.Conditions {
 		return policydoc.Conditions{
 			"StringEquals": {"aws:SourceAccount": {env.AccountID}},
@@ -173,32 +173,6 @@ func topicPolicy(env environment, topicARN string) policydoc.Document {
 			Conditions: policydoc.Conditions{"Bool": {"aws:SecureTransport": {"false"}}},
 		},
 	)
-}
-
-// environment is the account, region and partition the component's provider
-// works in: the topic policy must name exactly those.
-type environment struct {
-	AccountID string
-	Region    string
-	Partition string
-}
-
-// lookupEnvironment asks the component's provider who and where it is.
-func lookupEnvironment(ctx *pulumi.Context, component pulumi.Resource) (environment, error) {
-	scope := pulumi.Parent(component)
-	identity, err := aws.GetCallerIdentity(ctx, nil, scope)
-	if err != nil {
-		return environment{}, fmt.Errorf("look up caller identity: %w", err)
-	}
-	region, err := aws.GetRegion(ctx, nil, scope)
-	if err != nil {
-		return environment{}, fmt.Errorf("look up region: %w", err)
-	}
-	partition, err := aws.GetPartition(ctx, nil, scope)
-	if err != nil {
-		return environment{}, fmt.Errorf("look up partition: %w", err)
-	}
-	return environment{AccountID: identity.AccountId, Region: region.Name, Partition: partition.Partition}, nil
 }
 
 // Tag keys the components set; callers cannot override them. Operations

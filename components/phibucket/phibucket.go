@@ -5,6 +5,8 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mediguard/mediguard/internal/awsenv"
 )
 
 // TypeToken is the component's Pulumi type.
@@ -54,7 +56,7 @@ func NewPhiBucket(ctx *pulumi.Context, name string, args *PhiBucketArgs, opts ..
 	if err := ctx.RegisterComponentResourceV2(TypeToken, name, inputs, component, opts...); err != nil {
 		return nil, fmt.Errorf("register phibucket %q: %w", name, err)
 	}
-	env, err := lookupEnvironment(ctx, component)
+	env, err := awsenv.Lookup(ctx, pulumi.Parent(component))
 	if err != nil {
 		return nil, fmt.Errorf("phibucket %q: %w", name, err)
 	}
@@ -78,7 +80,7 @@ type builder struct {
 	ctx    *pulumi.Context
 	name   string
 	cfg    PhiBucketArgs
-	env    environment
+	env    awsenv.Environment
 	parent pulumi.ResourceOption
 }
 

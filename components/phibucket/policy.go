@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/mediguard/mediguard/components/policydoc"
+	"github.com/mediguard/mediguard/internal/awsenv"
 )
 
 // Statement IDs of the bucket, log bucket and replication policies.
@@ -115,7 +116,7 @@ func resolveResources(bucketARN string, s policydoc.Statement) policydoc.Stateme
 // logBucketPolicy is the policy of the access-log bucket: TLS 1.2 only, and the
 // S3 logging service may write logs of sourceBucketARN, from this account, under
 // AccessLogPrefix. Nothing else is allowed by the bucket policy.
-func logBucketPolicy(env environment, logBucketARN, sourceBucketARN string) policydoc.Document {
+func logBucketPolicy(env awsenv.Environment, logBucketARN, sourceBucketARN string) policydoc.Document {
 	return policydoc.New(append(transportStatements(logBucketARN), policydoc.Statement{
 		Sid:       SidAllowServerAccessLogs,
 		Effect:    policydoc.Allow,
@@ -131,7 +132,7 @@ func logBucketPolicy(env environment, logBucketARN, sourceBucketARN string) poli
 
 // replicationTrustPolicy lets only S3, acting for sourceBucketARN in this
 // account, assume the replication role.
-func replicationTrustPolicy(env environment, sourceBucketARN string) policydoc.Document {
+func replicationTrustPolicy(env awsenv.Environment, sourceBucketARN string) policydoc.Document {
 	return policydoc.New(policydoc.Statement{
 		Effect:    policydoc.Allow,
 		Principal: &policydoc.Principal{Service: []string{"s3.amazonaws.com"}},
@@ -149,7 +150,7 @@ func replicationTrustPolicy(env environment, sourceBucketARN string) policydoc.D
 // the replica key only for destination objects. The encryption-context values
 // include the bare bucket ARN because, with S3 Bucket Keys, S3 uses it as the
 // context instead of the object ARN.
-func replicationPermissions(env environment, sourceBucketARN, keyARN, replicaBucketARN, replicaKeyARN string) policydoc.Document {
+func replicationPermissions(env awsenv.Environment, sourceBucketARN, keyARN, replicaBucketARN, replicaKeyARN string) policydoc.Document {
 	return policydoc.New(
 		policydoc.Statement{
 			Sid: SidReadReplicationConfiguration, Effect: policydoc.Allow,

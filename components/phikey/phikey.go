@@ -5,6 +5,8 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mediguard/mediguard/internal/awsenv"
 )
 
 // TypeToken is the component's Pulumi type.
@@ -40,7 +42,7 @@ func NewPhiKey(ctx *pulumi.Context, name string, args *PhiKeyArgs, opts ...pulum
 	if err := ctx.RegisterComponentResourceV2(TypeToken, name, inputs, component, opts...); err != nil {
 		return nil, fmt.Errorf("register phikey %q: %w", name, err)
 	}
-	env, err := lookupEnvironment(ctx, component)
+	env, err := awsenv.Lookup(ctx, pulumi.Parent(component))
 	if err != nil {
 		return nil, fmt.Errorf("phikey %q: %w", name, err)
 	}

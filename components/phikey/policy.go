@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/mediguard/mediguard/components/policydoc"
+	"github.com/mediguard/mediguard/internal/awsenv"
 )
 
 // Statement IDs of the key policy, exported so tests and reviewers can find each
@@ -70,10 +71,10 @@ var publisherSids = map[ServicePrincipal]string{
 // keyPolicy builds the key policy: who administers the key, through which
 // services this account's principals may use it, and which service principals
 // may use it under which conditions. Nothing else can use the key.
-func keyPolicy(env environment, a PhiKeyArgs) policydoc.Document {
+func keyPolicy(env awsenv.Environment, a PhiKeyArgs) policydoc.Document {
 	admins := a.AdminPrincipalARNs
 	if len(admins) == 0 {
-		admins = []string{env.rootARN()}
+		admins = []string{env.RootARN()}
 	}
 	account := []string{env.AccountID}
 	statements := []policydoc.Statement{{
@@ -94,7 +95,7 @@ func keyPolicy(env environment, a PhiKeyArgs) policydoc.Document {
 			policydoc.Statement{
 				Sid:       SidUseThroughAWSServices,
 				Effect:    policydoc.Allow,
-				Principal: &policydoc.Principal{AWS: []string{env.rootARN()}},
+				Principal: &policydoc.Principal{AWS: []string{env.RootARN()}},
 				Actions:   usageActions,
 				Resources: []string{"*"},
 				Conditions: policydoc.Conditions{
@@ -104,7 +105,7 @@ func keyPolicy(env environment, a PhiKeyArgs) policydoc.Document {
 			policydoc.Statement{
 				Sid:       SidGrantsForAWSResources,
 				Effect:    policydoc.Allow,
-				Principal: &policydoc.Principal{AWS: []string{env.rootARN()}},
+				Principal: &policydoc.Principal{AWS: []string{env.RootARN()}},
 				Actions:   grantActions,
 				Resources: []string{"*"},
 				Conditions: policydoc.Conditions{
@@ -124,7 +125,7 @@ func keyPolicy(env environment, a PhiKeyArgs) policydoc.Document {
 // servicePrincipalStatements returns the statements for one service principal,
 // each limited to this account and, where AWS supports it, to the encryption
 // context that names the resource the service encrypts for.
-func servicePrincipalStatements(env environment, p ServicePrincipal) []policydoc.Statement {
+func servicePrincipalStatements(env awsenv.Environment, p ServicePrincipal) []policydoc.Statement {
 	account := []string{env.AccountID}
 	switch p {
 	case PrincipalCloudTrail:

@@ -2,6 +2,7 @@ package securenetwork
 
 import (
 	"github.com/mediguard/mediguard/components/policydoc"
+	"github.com/mediguard/mediguard/internal/awsenv"
 )
 
 // flowLogsService is the service principal that delivers VPC flow logs.
@@ -10,15 +11,15 @@ const flowLogsService = "vpc-flow-logs.amazonaws.com"
 // flowLogTrustPolicy lets only the flow-logs service assume the delivery role,
 // and only for flow logs of this account in this region (confused-deputy
 // protection with aws:SourceAccount and aws:SourceArn).
-func flowLogTrustPolicy(id awsIdentity) policydoc.Document {
+func flowLogTrustPolicy(id awsenv.Environment) policydoc.Document {
 	return policydoc.New(policydoc.Statement{
 		Sid:       "AssumeForThisAccountsFlowLogs",
 		Effect:    policydoc.Allow,
 		Principal: &policydoc.Principal{Service: []string{flowLogsService}},
 		Actions:   []string{"sts:AssumeRole"},
 		Conditions: policydoc.Conditions{
-			"StringEquals": {"aws:SourceAccount": {id.Account}},
-			"ArnLike":      {"aws:SourceArn": {"arn:" + id.Partition + ":ec2:" + id.Region + ":" + id.Account + ":vpc-flow-log/*"}},
+			"StringEquals": {"aws:SourceAccount": {id.AccountID}},
+			"ArnLike":      {"aws:SourceArn": {"arn:" + id.Partition + ":ec2:" + id.Region + ":" + id.AccountID + ":vpc-flow-log/*"}},
 		},
 	})
 }
@@ -39,14 +40,14 @@ func flowLogWritePolicy(logGroupARN string) policydoc.Document {
 // interfaceEndpointPolicy is an identity perimeter: only principals of this
 // account may call the service through the endpoint, so stolen credentials of
 // another account cannot be used to move data out through it.
-func interfaceEndpointPolicy(id awsIdentity) policydoc.Document {
+func interfaceEndpointPolicy(id awsenv.Environment) policydoc.Document {
 	return policydoc.New(policydoc.Statement{
 		Sid:        "OnlyThisAccountsPrincipals",
 		Effect:     policydoc.Allow,
 		Principal:  &policydoc.Principal{Any: true},
 		Actions:    []string{"*"},
 		Resources:  []string{"*"},
-		Conditions: policydoc.Conditions{"StringEquals": {"aws:PrincipalAccount": {id.Account}}},
+		Conditions: policydoc.Conditions{"StringEquals": {"aws:PrincipalAccount": {id.AccountID}}},
 	})
 }
 
@@ -54,7 +55,7 @@ func interfaceEndpointPolicy(id awsIdentity) policydoc.Document {
 // S3 and DynamoDB requests through the endpoint must come from this account's
 // principals and reach this account's buckets and tables, so a function cannot
 // copy PHI into a bucket someone else owns.
-func gatewayEndpointPolicy(id awsIdentity) policydoc.Document {
+func gatewayEndpointPolicy(id awsenv.Environment) policydoc.Document {
 	return policydoc.New(policydoc.Statement{
 		Sid:       "OnlyThisAccountsPrincipalsAndResources",
 		Effect:    policydoc.Allow,
@@ -62,8 +63,8 @@ func gatewayEndpointPolicy(id awsIdentity) policydoc.Document {
 		Actions:   []string{"*"},
 		Resources: []string{"*"},
 		Conditions: policydoc.Conditions{"StringEquals": {
-			"aws:PrincipalAccount": {id.Account},
-			"aws:ResourceAccount":  {id.Account},
+			"aws:PrincipalAccount": {id.AccountID},
+			"aws:ResourceAccount":  {id.AccountID},
 		}},
 	})
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mediguard/mediguard/internal/awsenv"
 )
 
 // Token is the component's type token.
@@ -53,7 +55,7 @@ type networkBuilder struct {
 	ctx    *pulumi.Context
 	name   string
 	cfg    networkConfig
-	id     awsIdentity
+	id     awsenv.Environment
 	parent pulumi.ResourceOption
 }
 
@@ -72,7 +74,7 @@ func NewSecureNetwork(ctx *pulumi.Context, name string, args *SecureNetworkArgs,
 	if err := ctx.RegisterComponentResourceV2(Token, name, cfg.componentInputs(), network, opts...); err != nil {
 		return nil, fmt.Errorf("register securenetwork %s: %w", name, err)
 	}
-	id, err := lookupIdentity(ctx, network)
+	id, err := awsenv.Lookup(ctx, pulumi.Parent(network))
 	if err != nil {
 		return nil, fmt.Errorf("securenetwork %s: %w", name, err)
 	}
@@ -416,7 +418,7 @@ func (b *networkBuilder) endpoints(theVPC *ec2.Vpc, privateSubnets []*ec2.Subnet
 		name := fmt.Sprintf("%s-%s-gateway", b.name, service)
 		endpoint, err := ec2.NewVpcEndpoint(b.ctx, name, &ec2.VpcEndpointArgs{
 			VpcId:           theVPC.ID(),
-			ServiceName:     pulumi.String(b.id.serviceName(service)),
+			ServiceName:     pulumi.String(serviceName(b.id, service)),
 			VpcEndpointType: pulumi.String("Gateway"),
 			RouteTableIds:   routeTableIDs,
 			Policy:          pulumi.String(gatewayPolicy),
@@ -448,7 +450,7 @@ func (b *networkBuilder) endpoints(theVPC *ec2.Vpc, privateSubnets []*ec2.Subnet
 		name := fmt.Sprintf("%s-%s-interface", b.name, service)
 		if _, err := ec2.NewVpcEndpoint(b.ctx, name, &ec2.VpcEndpointArgs{
 			VpcId:             theVPC.ID(),
-			ServiceName:       pulumi.String(b.id.serviceName(service)),
+			ServiceName:       pulumi.String(serviceName(b.id, service)),
 			VpcEndpointType:   pulumi.String("Interface"),
 			PrivateDnsEnabled: pulumi.Bool(true),
 			SubnetIds:         subnetIDs,

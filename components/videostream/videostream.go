@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/mediguard/mediguard/components/policydoc"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/mediguard/mediguard/internal/awsenv"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kinesis"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -59,19 +59,11 @@ func NewVideoStream(ctx *pulumi.Context, name string, args *VideoStreamArgs, opt
 	// Account and region come from invokes parented to the component, so
 	// they are those of the provider that creates the stream and are known
 	// at preview.
-	caller, err := aws.GetCallerIdentity(ctx, nil, parent)
+	env, err := awsenv.Lookup(ctx, parent)
 	if err != nil {
-		return nil, fmt.Errorf("videostream %s: look up AWS account: %w", name, err)
+		return nil, fmt.Errorf("videostream %s: %w", name, err)
 	}
-	region, err := aws.GetRegion(ctx, nil, parent)
-	if err != nil {
-		return nil, fmt.Errorf("videostream %s: look up AWS region: %w", name, err)
-	}
-	partition, err := aws.GetPartition(ctx, nil, parent)
-	if err != nil {
-		return nil, fmt.Errorf("videostream %s: look up AWS partition: %w", name, err)
-	}
-	stream.KMSViaService = KMSViaService(region.Name, partition.DnsSuffix)
+	stream.KMSViaService = KMSViaService(env.Region, env.DNSSuffix)
 
 	// A key ARN known only after another resource resolves is checked here,
 	// so an alias (including the AWS managed key) never reaches the stream.
@@ -93,7 +85,7 @@ func NewVideoStream(ctx *pulumi.Context, name string, args *VideoStreamArgs, opt
 		return nil, fmt.Errorf("videostream %s: create stream: %w", name, err)
 	}
 
-	trust, err := producerTrustPolicy(cfg, caller.AccountId).JSON()
+	trust, err := producerTrustPolicy(cfg, env.AccountID).JSON()
 	if err != nil {
 		return nil, fmt.Errorf("videostream %s: render producer trust policy: %w", name, err)
 	}

@@ -606,7 +606,7 @@ func TestBuildspecsInTheRepository(t *testing.T) {
 	}{
 		{BuildspecTest, []string{"make test"}},
 		{BuildspecPreview, []string{`pulumi preview --stack "$` + EnvStack + `" --policy-pack policypack`, "buildspecs/stack-profile.sh"}},
-		{BuildspecDeploy, []string{`pulumi up --stack "$` + EnvStack + `" --policy-pack policypack --yes`, "buildspecs/stack-profile.sh"}},
+		{BuildspecDeploy, []string{`pulumi up --stack "$` + EnvStack + `" --policy-pack policypack --yes --refresh`, "buildspecs/stack-profile.sh", "buildspecs/release-detector.sh"}},
 	}
 	for _, tc := range tests {
 		data, err := os.ReadFile(filepath.Join("..", "..", tc.path))

@@ -16,7 +16,7 @@ all: build test
 build:
 	$(GO) build ./...
 
-## deps: install the tools the tests use beyond Go (ffmpeg, node modules of the policy pack).
+## deps: install the tools the tests use beyond Go (ffmpeg, graphviz, node and the policy pack's node modules).
 deps: deps-apt deps-node
 
 deps-apt:

@@ -42,12 +42,17 @@ type deployment struct {
 	delivery *delivery.Pipeline
 }
 
+// stackTags are the tags every resource of the stack carries.
+func stackTags(cfg StackConfig) map[string]string {
+	return map[string]string{"environment": cfg.Environment, "project": "mediguard"}
+}
+
 // compose builds the platform from the stack configuration. The order follows
 // the data: keys first (everything is encrypted with them), then the network,
 // the PHI buckets, the video streams, the detector, and the audit trail that
 // records access to every PHI bucket.
 func compose(ctx *pulumi.Context, cfg StackConfig, opts Options) (*deployment, error) {
-	tags := map[string]string{"environment": cfg.Environment, "project": "mediguard"}
+	tags := stackTags(cfg)
 	d := &deployment{}
 	var err error
 

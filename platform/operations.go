@@ -79,11 +79,6 @@ func composeOperations(ctx *pulumi.Context, cfg StackConfig, d *deployment) erro
 	return err
 }
 
-// stackTags are the tags every resource of the stack carries.
-func stackTags(cfg StackConfig) map[string]string {
-	return map[string]string{"environment": cfg.Environment, "project": "mediguard"}
-}
-
 // exportOperations publishes the operations outputs: names only, no PHI.
 func (d *deployment) exportOperations(ctx *pulumi.Context) {
 	ctx.Export("operationsTopicArn", d.operations.TopicARN)

@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/mediguard/mediguard/components/internal/vpcfunction"
 	"github.com/mediguard/mediguard/components/policydoc"
 	"github.com/mediguard/mediguard/internal/awsenv"
 )
@@ -112,6 +113,12 @@ type builder struct {
 	parent pulumi.ResourceOrInvokeOption
 }
 
+// function builds the children the detector function shares with the
+// other MediGuard VPC functions.
+func (b builder) function() vpcfunction.Builder {
+	return vpcfunction.Builder{Ctx: b.ctx, Name: b.name, FunctionName: b.cfg.FunctionName, PHIKeyARN: b.cfg.PHIKeyARN, Tags: b.cfg.tags(), Parent: b.parent}
+}
+
 // stateful are the options of children that hold data: the table and queues.
 func (b builder) stateful() []pulumi.ResourceOption {
 	return []pulumi.ResourceOption{b.parent, pulumi.Protect(b.cfg.Protect)}
@@ -126,27 +133,13 @@ func (b builder) build(component *AnomalyDetector) error {
 	if err != nil {
 		return err
 	}
-	trust, err := trustPolicy(env).JSON()
+	role, err := b.function().Role(env, "Execution role of the MediGuard detector function "+cfg.FunctionName)
 	if err != nil {
-		return fmt.Errorf("trust policy: %w", err)
+		return err
 	}
-	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
-		Description:      pulumi.String("Execution role of the MediGuard detector function " + cfg.FunctionName),
-		AssumeRolePolicy: pulumi.String(trust),
-		Tags:             tags,
-	}, parent)
+	logGroup, err := b.function().LogGroup(cfg.LogRetentionDays)
 	if err != nil {
-		return fmt.Errorf("create role: %w", err)
-	}
-
-	logGroup, err := cloudwatch.NewLogGroup(ctx, name+"-logs", &cloudwatch.LogGroupArgs{
-		Name:            pulumi.String(cfg.logGroupName()),
-		KmsKeyId:        cfg.PHIKeyARN,
-		RetentionInDays: pulumi.Int(cfg.LogRetentionDays),
-		Tags:            tags,
-	}, parent)
-	if err != nil {
-		return fmt.Errorf("create log group %s: %w", cfg.logGroupName(), err)
+		return err
 	}
 
 	queue, deadLetterQueue, err := b.queues()
@@ -204,39 +197,24 @@ func (b builder) build(component *AnomalyDetector) error {
 	for k, v := range cfg.Environment {
 		variables[k] = pulumi.String(v)
 	}
-	function, err := lambda.NewFunction(ctx, name+"-function", &lambda.FunctionArgs{
-		Name:                         pulumi.String(cfg.FunctionName),
-		Description:                  pulumi.String("MediGuard anomaly detector: analyses camera frames written by Kinesis Video image generation"),
-		Role:                         role.Arn,
-		Runtime:                      pulumi.String("provided.al2023"),
-		Architectures:                pulumi.StringArray{pulumi.String("arm64")},
-		Handler:                      pulumi.String("bootstrap"),
-		Code:                         cfg.Code,
-		Publish:                      pulumi.Bool(cfg.Release.enabled()),
-		MemorySize:                   pulumi.Int(cfg.MemorySizeMB),
-		Timeout:                      pulumi.Int(cfg.TimeoutSeconds),
-		ReservedConcurrentExecutions: pulumi.Int(cfg.ReservedConcurrency),
-		KmsKeyArn:                    cfg.PHIKeyARN,
-		Environment:                  lambda.FunctionEnvironmentArgs{Variables: variables},
-		VpcConfig: lambda.FunctionVpcConfigArgs{
-			SubnetIds:        cfg.SubnetIDs,
-			SecurityGroupIds: cfg.SecurityGroupIDs,
-		},
-		TracingConfig:    lambda.FunctionTracingConfigArgs{Mode: pulumi.String("Active")},
-		DeadLetterConfig: lambda.FunctionDeadLetterConfigArgs{TargetArn: deadLetterQueue.Arn},
-		LoggingConfig: lambda.FunctionLoggingConfigArgs{
-			LogFormat:           pulumi.String("JSON"),
-			LogGroup:            logGroup.Name,
-			ApplicationLogLevel: pulumi.String("INFO"),
-			SystemLogLevel:      pulumi.String("WARN"),
-		},
-		Tags: tags,
-		// The log group must exist first (else Lambda creates an unencrypted one
-		// without retention), and Lambda checks the role's VPC and dead-letter
-		// permissions when the function is created.
-	}, parent, pulumi.DependsOn([]pulumi.Resource{logGroup, attachment}))
+	function, err := b.function().Function(vpcfunction.Function{
+		Description:         "MediGuard anomaly detector: analyses camera frames written by Kinesis Video image generation",
+		Code:                cfg.Code,
+		Publish:             pulumi.Bool(cfg.Release.enabled()),
+		MemorySizeMB:        cfg.MemorySizeMB,
+		TimeoutSeconds:      cfg.TimeoutSeconds,
+		ReservedConcurrency: cfg.ReservedConcurrency,
+		EnvironmentKeyARN:   cfg.PHIKeyARN,
+		Environment:         variables,
+		SubnetIDs:           cfg.SubnetIDs,
+		SecurityGroupIDs:    cfg.SecurityGroupIDs,
+		Role:                role,
+		LogGroup:            logGroup,
+		DeadLetterQueue:     deadLetterQueue,
+		Permissions:         attachment,
+	})
 	if err != nil {
-		return fmt.Errorf("create function %s: %w", cfg.FunctionName, err)
+		return err
 	}
 
 	alias, target, err := b.liveAlias(function)
@@ -332,13 +310,9 @@ func (b builder) offlineCheck(env environment, function invocationTarget) error 
 func (b builder) queues() (queue, deadLetterQueue *sqs.Queue, err error) {
 	ctx, cfg, name, parent := b.ctx, b.cfg, b.name, b.parent
 	tags := cfg.tags()
-	deadLetterQueue, err = sqs.NewQueue(ctx, name+"-dlq", &sqs.QueueArgs{
-		KmsMasterKeyId:          cfg.PHIKeyARN,
-		MessageRetentionSeconds: pulumi.Int(deadLetterQueueRetentionSeconds),
-		Tags:                    tags,
-	}, b.stateful()...)
+	deadLetterQueue, err = b.function().DeadLetterQueue(pulumi.Protect(cfg.Protect))
 	if err != nil {
-		return nil, nil, fmt.Errorf("create dead-letter queue: %w", err)
+		return nil, nil, err
 	}
 	queue, err = sqs.NewQueue(ctx, name+"-frames", &sqs.QueueArgs{
 		KmsMasterKeyId:           cfg.PHIKeyARN,
@@ -413,7 +387,7 @@ func (b builder) eventSourceMapping(queue *sqs.Queue, function invocationTarget,
 // rolePolicy creates the execution role's managed policy (the policy pack
 // refuses inline policies) and attaches it.
 func (b builder) rolePolicy(env environment, role *iam.Role, queue, deadLetterQueue *sqs.Queue, table, episodes *dynamodb.Table, topic *sns.Topic, logGroup *cloudwatch.LogGroup) (*iam.RolePolicyAttachment, error) {
-	ctx, cfg, name, parent := b.ctx, b.cfg, b.name, b.parent
+	cfg := b.cfg
 	inputs := []any{
 		queue.Arn, deadLetterQueue.Arn, cfg.FramesBucketARN, cfg.EvidenceBucketARN,
 		table.Arn, topic.Arn, cfg.PHIKeyARN, logGroup.Arn, cfg.SubnetIDs, episodes.Arn,
@@ -447,22 +421,7 @@ func (b builder) rolePolicy(env environment, role *iam.Role, queue, deadLetterQu
 		return executionPolicy(env, arns, extra).JSON()
 	}).(pulumi.StringOutput)
 
-	policy, err := iam.NewPolicy(ctx, name+"-policy", &iam.PolicyArgs{
-		Description: pulumi.String("Least-privilege permissions of the MediGuard detector function " + cfg.FunctionName),
-		Policy:      document,
-		Tags:        cfg.tags(),
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("create execution policy: %w", err)
-	}
-	attachment, err := iam.NewRolePolicyAttachment(ctx, name+"-policy-attachment", &iam.RolePolicyAttachmentArgs{
-		Role:      role.Name,
-		PolicyArn: policy.Arn,
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("attach execution policy: %w", err)
-	}
-	return attachment, nil
+	return b.function().ExecutionPolicy(role, "Least-privilege permissions of the MediGuard detector function "+cfg.FunctionName, document)
 }
 
 // frameNotifications lets S3 send to the queue and configures the frames

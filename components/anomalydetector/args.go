@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mediguard/mediguard/components/internal/vpcfunction"
 )
 
 // Defaults for the plain settings of AnomalyDetectorArgs.
@@ -19,7 +21,7 @@ const (
 	DefaultTimeoutSeconds       = 30
 	DefaultBatchSize            = 10
 	DefaultMaxReceiveCount      = 5
-	DefaultLogRetentionDays     = 2192 // six years: the HIPAA documentation retention period
+	DefaultLogRetentionDays     = vpcfunction.DefaultLogRetentionDays
 	DefaultQueueAgeAlarmSeconds = 300
 	DefaultFrameKeyPrefix       = "frames/"
 	// DefaultCameraConfigPrefix is where the per-stream camera configuration
@@ -41,23 +43,18 @@ const EvidenceKeyPrefix = "evidence/"
 
 // MinLogRetentionDays is the shortest log retention accepted: the policy pack's
 // log-group-retention floor (Prowler and Checkov use 365 days).
-const MinLogRetentionDays = 365
+const MinLogRetentionDays = vpcfunction.MinLogRetentionDays
 
 // queueVisibilityFactor is how many function timeouts a received message stays
 // hidden: AWS recommends at least six for an SQS event source, so a batch
 // retried by Lambda is not handed to a second invocation at the same time.
 const queueVisibilityFactor = 6
 
-// Retention of the two queues. Frames older than a few days are useless for
-// live detection; the dead-letter queue keeps messages the longest SQS allows,
+// queueRetentionSeconds is the frame queue's retention: frames older than a
+// few days are useless for live detection. The dead-letter queue keeps
+// messages the longest SQS allows (vpcfunction.DeadLetterQueueRetentionSeconds),
 // so operators have two weeks to inspect and redrive them.
-const (
-	queueRetentionSeconds           = 4 * 24 * 3600
-	deadLetterQueueRetentionSeconds = 14 * 24 * 3600
-)
-
-// validLogRetentionDays are the values CloudWatch Logs accepts.
-var validLogRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+const queueRetentionSeconds = 4 * 24 * 3600
 
 // SubscriberProtocols are the SNS protocols the alert topic may deliver to.
 // Plain http is refused (alerts would cross the network unencrypted); firehose
@@ -188,8 +185,7 @@ var componentEnvironment = []string{
 var scheduleExpression = regexp.MustCompile(`^(rate\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\)|cron\([^()]+\))$`)
 
 var (
-	functionNamePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-	envNamePattern      = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+	envNamePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
 	// secretLikeName catches variable names that announce a secret.
 	secretLikeName = regexp.MustCompile(`(?i)(secret|passw|token|credential|private.?key|api.?key)`)
 )
@@ -235,8 +231,8 @@ func (a *AnomalyDetectorArgs) withDefaults(name string) (config, error) {
 	if a.Code == nil {
 		bad("Code", "is required (the handler's deployment package)")
 	}
-	if !functionNamePattern.MatchString(c.FunctionName) {
-		bad("FunctionName", "%q must be 1-64 letters, digits, hyphens or underscores", c.FunctionName)
+	if err := vpcfunction.CheckFunctionName(c.FunctionName); err != nil {
+		errs = append(errs, err)
 	}
 	required := map[string]bool{
 		"FramesBucketName":  a.FramesBucketName == nil,
@@ -244,8 +240,8 @@ func (a *AnomalyDetectorArgs) withDefaults(name string) (config, error) {
 		"EvidenceBucketARN": a.EvidenceBucketARN == nil,
 		"PHIKeyARN":         a.PHIKeyARN == nil,
 		"AlarmTopicARN":     a.AlarmTopicARN == nil,
-		"SubnetIDs":         isEmptyArray(a.SubnetIDs),
-		"SecurityGroupIDs":  isEmptyArray(a.SecurityGroupIDs),
+		"SubnetIDs":         vpcfunction.IsEmptyArray(a.SubnetIDs),
+		"SecurityGroupIDs":  vpcfunction.IsEmptyArray(a.SecurityGroupIDs),
 	}
 	for _, field := range slices.Sorted(maps.Keys(required)) {
 		if required[field] {
@@ -277,9 +273,9 @@ func (a *AnomalyDetectorArgs) withDefaults(name string) (config, error) {
 	inRange("EvidenceRetentionDays", c.EvidenceRetentionDays, 1, 36500)
 	inRange("BatchSize", c.BatchSize, 1, 10)
 	inRange("MaxReceiveCount", c.MaxReceiveCount, 1, 1000)
-	inRange("QueueAgeAlarmSeconds", c.QueueAgeAlarmSeconds, 60, deadLetterQueueRetentionSeconds)
-	if !slices.Contains(validLogRetentionDays, c.LogRetentionDays) || c.LogRetentionDays < MinLogRetentionDays {
-		bad("LogRetentionDays", "%d must be a CloudWatch Logs retention value of at least %d", c.LogRetentionDays, MinLogRetentionDays)
+	inRange("QueueAgeAlarmSeconds", c.QueueAgeAlarmSeconds, 60, vpcfunction.DeadLetterQueueRetentionSeconds)
+	if err := vpcfunction.CheckLogRetentionDays(c.LogRetentionDays); err != nil {
+		errs = append(errs, err)
 	}
 	var releaseErrs []error
 	c.Release, releaseErrs = c.Release.withDefaults(c.TimeoutSeconds)
@@ -323,27 +319,11 @@ func (a *AnomalyDetectorArgs) withDefaults(name string) (config, error) {
 			bad(field, "looks like a secret; pass secrets through Secrets Manager, never the environment")
 		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(c.Tags)) {
-		if strings.HasPrefix(strings.ToLower(k), "aws:") || k == "" || len(k) > 128 || len(c.Tags[k]) > 256 {
-			bad(fmt.Sprintf("Tags[%q]", k), "must be 1-128 characters not starting with aws: and its value at most 256")
-		}
-	}
+	errs = append(errs, vpcfunction.CheckTags(c.Tags)...)
 	if err := errors.Join(errs...); err != nil {
 		return config{}, fmt.Errorf("anomalydetector %q: invalid args:\n%w", name, err)
 	}
 	return c, nil
-}
-
-// isEmptyArray reports a missing array input, or a literal one with no
-// elements; arrays produced by other resources are checked by AWS.
-func isEmptyArray(in pulumi.StringArrayInput) bool {
-	if in == nil {
-		return true
-	}
-	if literal, ok := in.(pulumi.StringArray); ok {
-		return len(literal) == 0
-	}
-	return false
 }
 
 func setDefault[T comparable](v *T, def T) {
@@ -355,21 +335,10 @@ func setDefault[T comparable](v *T, def T) {
 
 // tags returns the caller's tags with the component's own merged over them.
 func (c config) tags() pulumi.StringMap {
-	out := pulumi.StringMap{}
-	for k, v := range c.Tags {
-		out[k] = pulumi.String(v)
-	}
-	out["managed-by"] = pulumi.String("mediguard")
-	out["data-classification"] = pulumi.String("PHI")
-	return out
+	return vpcfunction.Tags(c.Tags)
 }
 
 // visibilityTimeoutSeconds is the queue visibility timeout for the function timeout.
 func (c config) visibilityTimeoutSeconds() int {
 	return queueVisibilityFactor * c.TimeoutSeconds
-}
-
-// logGroupName is where Lambda writes the function's logs.
-func (c config) logGroupName() string {
-	return "/aws/lambda/" + c.FunctionName
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mediguard/mediguard/components/internal/vpcfunction"
 	"github.com/mediguard/mediguard/components/policydoc"
 	"github.com/mediguard/mediguard/internal/awsenv"
 )
@@ -20,15 +21,15 @@ const (
 	SidEpisodeRecords        = "EpisodeRecords"
 	SidPublishAlerts         = "PublishAlerts"
 	SidUsePHIKey             = "UsePHIKey"
-	SidWriteOwnLogs          = "WriteOwnLogs"
-	SidSendToDeadLetterQueue = "SendToDeadLetterQueue"
-	SidVPCNetworkInterfaces  = "VPCNetworkInterfaces"
-	SidUploadTraces          = "UploadTraces"
+	SidWriteOwnLogs          = vpcfunction.SidWriteOwnLogs
+	SidSendToDeadLetterQueue = vpcfunction.SidSendToDeadLetterQueue
+	SidVPCNetworkInterfaces  = vpcfunction.SidVPCNetworkInterfaces
+	SidUploadTraces          = vpcfunction.SidUploadTraces
 )
 
 // Statement IDs of the resource policies.
 const (
-	SidLambdaAssumeRole       = "LambdaAssumeRole"
+	SidLambdaAssumeRole       = vpcfunction.SidLambdaAssumeRole
 	SidS3FrameNotifications   = "S3FrameNotifications"
 	SidDenyInsecureTransport  = "DenyInsecureTransport"
 	SidDetectorPublishes      = "DetectorPublishes"
@@ -55,20 +56,9 @@ type roleARNs struct {
 	SubnetIDs          []string
 }
 
-// trustPolicy lets only Lambda, acting for this account, assume the role.
-func trustPolicy(env environment) policydoc.Document {
-	return policydoc.New(policydoc.Statement{
-		Sid:        SidLambdaAssumeRole,
-		Effect:     policydoc.Allow,
-		Principal:  &policydoc.Principal{Service: []string{"lambda.amazonaws.com"}},
-		Actions:    []string{"sts:AssumeRole"},
-		Conditions: policydoc.Conditions{"StringEquals": {"aws:SourceAccount": {env.AccountID}}},
-	})
-}
-
 // executionPolicy is the function's least-privilege policy: every statement
 // names the exact resources it needs, except the two AWS gives no resource
-// scope for (see vpcStatement and the X-Ray statement). extra statements are
+// scope for (see vpcfunction.VPCStatement and vpcfunction.UploadTracesStatement). extra statements are
 // appended after the component's own.
 func executionPolicy(env environment, a roleARNs, extra []policydoc.Statement) policydoc.Document {
 	statements := []policydoc.Statement{
@@ -134,66 +124,12 @@ func executionPolicy(env environment, a roleARNs, extra []policydoc.Statement) p
 			Actions:   []string{"kms:Decrypt", "kms:GenerateDataKey"},
 			Resources: []string{a.PHIKeyARN},
 		},
-		{
-			// The group itself (CreateLogStream) and its streams (PutLogEvents).
-			// No logs:CreateLogGroup: the component creates the group.
-			Sid:       SidWriteOwnLogs,
-			Effect:    policydoc.Allow,
-			Actions:   []string{"logs:CreateLogStream", "logs:PutLogEvents"},
-			Resources: []string{a.LogGroupARN, a.LogGroupARN + ":*"},
-		},
-		{
-			// Lambda sends failed asynchronous invocations to the dead-letter
-			// queue with the function's own permissions.
-			Sid:       SidSendToDeadLetterQueue,
-			Effect:    policydoc.Allow,
-			Actions:   []string{"sqs:SendMessage"},
-			Resources: []string{a.DeadLetterQueueARN},
-		},
-		vpcStatement(env, a.SubnetIDs),
-		{
-			// X-Ray's PutTraceSegments and PutTelemetryRecords have no resource
-			// types: IAM only accepts "*" for them (the AWSXRayDaemonWriteAccess
-			// managed policy does the same). Tracing uploads carry no PHI.
-			Sid:       SidUploadTraces,
-			Effect:    policydoc.Allow,
-			Actions:   []string{"xray:PutTraceSegments", "xray:PutTelemetryRecords"},
-			Resources: []string{"*"},
-		},
+		vpcfunction.WriteOwnLogsStatement(a.LogGroupARN),
+		vpcfunction.SendToDeadLetterQueueStatement(a.DeadLetterQueueARN),
+		vpcfunction.VPCStatement(env, a.SubnetIDs),
+		vpcfunction.UploadTracesStatement(),
 	}
 	return policydoc.New(append(statements, extra...)...)
-}
-
-// vpcStatement holds the network interface permissions Lambda uses, with the
-// function's role, to attach the function to its subnets.
-//
-// ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets support no resource
-// scope, and Lambda does not name the interfaces it will create, so the
-// statement must use Resource "*" (as AWSLambdaVPCAccessExecutionRole does).
-// It is narrowed with ec2:Subnet, the condition key EC2 evaluates on network
-// interface resources: interfaces may only be created, changed or deleted in
-// the function's own subnets. "IfExists" keeps the Describe calls (and the
-// security group resource of CreateNetworkInterface), which carry no ec2:Subnet
-// key, working.
-func vpcStatement(env environment, subnetIDs []string) policydoc.Statement {
-	subnets := make([]string, 0, len(subnetIDs))
-	for _, id := range subnetIDs {
-		subnets = append(subnets, fmt.Sprintf("arn:%s:ec2:%s:%s:subnet/%s", env.Partition, env.Region, env.AccountID, id))
-	}
-	return policydoc.Statement{
-		Sid:    SidVPCNetworkInterfaces,
-		Effect: policydoc.Allow,
-		Actions: []string{
-			"ec2:CreateNetworkInterface",
-			"ec2:DescribeNetworkInterfaces",
-			"ec2:DescribeSubnets",
-			"ec2:DeleteNetworkInterface",
-			"ec2:AssignPrivateIpAddresses",
-			"ec2:UnassignPrivateIpAddresses",
-		},
-		Resources:  []string{"*"},
-		Conditions: policydoc.Conditions{"ArnEqualsIfExists": {"ec2:Subnet": subnets}},
-	}
 }
 
 // queuePolicy lets S3 deliver notifications from the frames bucket of this

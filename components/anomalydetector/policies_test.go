@@ -1,7 +1,6 @@
 package anomalydetector
 
 import (
-	"slices"
 	"strings"
 	"testing"
 
@@ -39,21 +38,6 @@ func TestBucketNameFromARN(t *testing.T) {
 				t.Errorf("bucketNameFromARN(%q) = %q, %v; want %q", tc.arn, got, err, tc.want)
 			}
 		})
-	}
-}
-
-// TestVPCStatementFollowsThePartition checks the subnet condition is built from
-// the provider's partition, region and account, one ARN per subnet.
-func TestVPCStatementFollowsThePartition(t *testing.T) {
-	t.Parallel()
-	env := environment{AccountID: "210987654321", Region: "us-gov-west-1", Partition: "aws-us-gov"}
-	s := vpcStatement(env, []string{"subnet-1", "subnet-2"})
-	want := []string{
-		"arn:aws-us-gov:ec2:us-gov-west-1:210987654321:subnet/subnet-1",
-		"arn:aws-us-gov:ec2:us-gov-west-1:210987654321:subnet/subnet-2",
-	}
-	if got := s.Conditions["ArnEqualsIfExists"]["ec2:Subnet"]; !slices.Equal(got, want) {
-		t.Errorf("subnet condition = %v, want %v", got, want)
 	}
 }
 

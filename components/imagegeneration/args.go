@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/mediguard/mediguard/components/internal/vpcfunction"
 	"github.com/mediguard/mediguard/components/videostream"
 	"github.com/mediguard/mediguard/functions/kvsconfig/invocation"
 )
@@ -35,16 +35,10 @@ const (
 // stream; one invocation at a time (reserved concurrency 1) keeps two
 // deployments from interleaving their updates of the same stream.
 const (
-	functionMemoryMB        = 128
-	functionTimeoutSeconds  = 120
-	functionConcurrency     = 1
-	deadLetterRetentionSecs = 14 * 24 * 3600
+	functionMemoryMB       = 128
+	functionTimeoutSeconds = 120
+	functionConcurrency    = 1
 )
-
-// validLogRetentionDays are the values CloudWatch Logs accepts.
-var validLogRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
-
-var functionNamePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // Stream is one camera stream whose frames are generated.
 type Stream struct {
@@ -136,8 +130,8 @@ func (a *ImageGenerationArgs) withDefaults(name string) (config, error) {
 	if a.Code == nil {
 		bad("Code", "is required (the kvsconfig deployment package)")
 	}
-	if !functionNamePattern.MatchString(c.FunctionName) {
-		bad("FunctionName", "%q must be 1-64 letters, digits, hyphens or underscores", c.FunctionName)
+	if err := vpcfunction.CheckFunctionName(c.FunctionName); err != nil {
+		errs = append(errs, err)
 	}
 	if len(c.Streams) == 0 {
 		bad("Streams", "at least one stream is required")
@@ -156,10 +150,10 @@ func (a *ImageGenerationArgs) withDefaults(name string) (config, error) {
 	if a.PHIKeyARN == nil {
 		bad("PHIKeyARN", "is required")
 	}
-	if isEmptyArray(a.SubnetIDs) {
+	if vpcfunction.IsEmptyArray(a.SubnetIDs) {
 		bad("SubnetIDs", "is required")
 	}
-	if isEmptyArray(a.SecurityGroupIDs) {
+	if vpcfunction.IsEmptyArray(a.SecurityGroupIDs) {
 		bad("SecurityGroupIDs", "is required")
 	}
 	if p := c.FrameKeyPrefix; strings.HasPrefix(p, "/") || !strings.HasSuffix(p, "/") || strings.ContainsAny(p, "*?") {
@@ -171,14 +165,10 @@ func (a *ImageGenerationArgs) withDefaults(name string) (config, error) {
 	if err := img.Validate(); err != nil {
 		errs = append(errs, err)
 	}
-	if !slices.Contains(validLogRetentionDays, c.LogRetentionDays) || c.LogRetentionDays < MinLogRetentionDays {
-		bad("LogRetentionDays", "%d must be a CloudWatch Logs retention value of at least %d", c.LogRetentionDays, MinLogRetentionDays)
+	if err := vpcfunction.CheckLogRetentionDays(c.LogRetentionDays); err != nil {
+		errs = append(errs, err)
 	}
-	for _, k := range slices.Sorted(maps.Keys(c.Tags)) {
-		if strings.HasPrefix(strings.ToLower(k), "aws:") || k == "" || len(k) > 128 || len(c.Tags[k]) > 256 {
-			bad(fmt.Sprintf("Tags[%q]", k), "must be 1-128 characters not starting with aws: and its value at most 256")
-		}
-	}
+	errs = append(errs, vpcfunction.CheckTags(c.Tags)...)
 	if err := errors.Join(errs...); err != nil {
 		return config{}, fmt.Errorf("imagegeneration %q: invalid args:\n%w", name, err)
 	}
@@ -203,29 +193,7 @@ func (c config) image(destinationURI, region string) invocation.Image {
 // The function handles stream ARNs and settings only, but its log group and
 // dead-letter queue sit with the PHI pipeline and are classified with it.
 func (c config) tags() pulumi.StringMap {
-	out := pulumi.StringMap{}
-	for k, v := range c.Tags {
-		out[k] = pulumi.String(v)
-	}
-	out["managed-by"] = pulumi.String("mediguard")
-	out["data-classification"] = pulumi.String("PHI")
-	return out
-}
-
-func (c config) logGroupName() string {
-	return "/aws/lambda/" + c.FunctionName
-}
-
-// isEmptyArray reports a missing array input, or a literal one with no
-// elements; arrays produced by other resources are checked by AWS.
-func isEmptyArray(in pulumi.StringArrayInput) bool {
-	if in == nil {
-		return true
-	}
-	if literal, ok := in.(pulumi.StringArray); ok {
-		return len(literal) == 0
-	}
-	return false
+	return vpcfunction.Tags(c.Tags)
 }
 
 func setDefault[T comparable](v *T, def T) {

@@ -4,12 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/mediguard/mediguard/components/internal/vpcfunction"
 	"github.com/mediguard/mediguard/functions/kvsconfig/invocation"
 	"github.com/mediguard/mediguard/internal/awsenv"
 )
@@ -85,42 +84,24 @@ type builder struct {
 
 func (b builder) build(component *ImageGeneration) error {
 	ctx, cfg, name, parent := b.ctx, b.cfg, b.name, b.parent
-	tags := cfg.tags()
-
 	env, err := awsenv.Lookup(b.ctx, b.parent)
 	if err != nil {
 		return err
 	}
-	trust, err := trustPolicy(env).JSON()
+	fn := vpcfunction.Builder{Ctx: ctx, Name: name, FunctionName: cfg.FunctionName, PHIKeyARN: cfg.PHIKeyARN, Tags: cfg.tags(), Parent: parent}
+	role, err := fn.Role(env, "Execution role of the MediGuard KVS image generation function "+cfg.FunctionName)
 	if err != nil {
-		return fmt.Errorf("trust policy: %w", err)
+		return err
 	}
-	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
-		Description:      pulumi.String("Execution role of the MediGuard KVS image generation function " + cfg.FunctionName),
-		AssumeRolePolicy: pulumi.String(trust),
-		Tags:             tags,
-	}, parent)
+	logGroup, err := fn.LogGroup(cfg.LogRetentionDays)
 	if err != nil {
-		return fmt.Errorf("create role: %w", err)
-	}
-	logGroup, err := cloudwatch.NewLogGroup(ctx, name+"-logs", &cloudwatch.LogGroupArgs{
-		Name:            pulumi.String(cfg.logGroupName()),
-		KmsKeyId:        cfg.PHIKeyARN,
-		RetentionInDays: pulumi.Int(cfg.LogRetentionDays),
-		Tags:            tags,
-	}, parent)
-	if err != nil {
-		return fmt.Errorf("create log group %s: %w", cfg.logGroupName(), err)
+		return err
 	}
 	// The function is only invoked synchronously by the deployment, which
 	// sees its errors; the queue keeps any asynchronous invocation that fails.
-	deadLetterQueue, err := sqs.NewQueue(ctx, name+"-dlq", &sqs.QueueArgs{
-		KmsMasterKeyId:          cfg.PHIKeyARN,
-		MessageRetentionSeconds: pulumi.Int(deadLetterRetentionSecs),
-		Tags:                    tags,
-	}, parent)
+	deadLetterQueue, err := fn.DeadLetterQueue()
 	if err != nil {
-		return fmt.Errorf("create dead-letter queue: %w", err)
+		return err
 	}
 
 	streamARNs := make(pulumi.StringArray, len(cfg.Streams))
@@ -142,52 +123,25 @@ func (b builder) build(component *ImageGeneration) error {
 		}
 		return executionPolicy(env, arns).JSON()
 	}).(pulumi.StringOutput)
-	policy, err := iam.NewPolicy(ctx, name+"-policy", &iam.PolicyArgs{
-		Description: pulumi.String("Least-privilege permissions of the MediGuard KVS image generation function " + cfg.FunctionName),
-		Policy:      document,
-		Tags:        tags,
-	}, parent)
+	attachment, err := fn.ExecutionPolicy(role, "Least-privilege permissions of the MediGuard KVS image generation function "+cfg.FunctionName, document)
 	if err != nil {
-		return fmt.Errorf("create execution policy: %w", err)
+		return err
 	}
-	attachment, err := iam.NewRolePolicyAttachment(ctx, name+"-policy-attachment", &iam.RolePolicyAttachmentArgs{
-		Role:      role.Name,
-		PolicyArn: policy.Arn,
-	}, parent)
+	function, err := fn.Function(vpcfunction.Function{
+		Description:         "MediGuard: applies Kinesis Video Streams image generation to the camera streams at deploy time",
+		Code:                cfg.Code,
+		MemorySizeMB:        functionMemoryMB,
+		TimeoutSeconds:      functionTimeoutSeconds,
+		ReservedConcurrency: functionConcurrency,
+		SubnetIDs:           cfg.SubnetIDs,
+		SecurityGroupIDs:    cfg.SecurityGroupIDs,
+		Role:                role,
+		LogGroup:            logGroup,
+		DeadLetterQueue:     deadLetterQueue,
+		Permissions:         attachment,
+	})
 	if err != nil {
-		return fmt.Errorf("attach execution policy: %w", err)
-	}
-
-	function, err := lambda.NewFunction(ctx, name+"-function", &lambda.FunctionArgs{
-		Name:                         pulumi.String(cfg.FunctionName),
-		Description:                  pulumi.String("MediGuard: applies Kinesis Video Streams image generation to the camera streams at deploy time"),
-		Role:                         role.Arn,
-		Runtime:                      pulumi.String("provided.al2023"),
-		Architectures:                pulumi.StringArray{pulumi.String("arm64")},
-		Handler:                      pulumi.String("bootstrap"),
-		Code:                         cfg.Code,
-		MemorySize:                   pulumi.Int(functionMemoryMB),
-		Timeout:                      pulumi.Int(functionTimeoutSeconds),
-		ReservedConcurrentExecutions: pulumi.Int(functionConcurrency),
-		VpcConfig: lambda.FunctionVpcConfigArgs{
-			SubnetIds:        cfg.SubnetIDs,
-			SecurityGroupIds: cfg.SecurityGroupIDs,
-		},
-		TracingConfig:    lambda.FunctionTracingConfigArgs{Mode: pulumi.String("Active")},
-		DeadLetterConfig: lambda.FunctionDeadLetterConfigArgs{TargetArn: deadLetterQueue.Arn},
-		LoggingConfig: lambda.FunctionLoggingConfigArgs{
-			LogFormat:           pulumi.String("JSON"),
-			LogGroup:            logGroup.Name,
-			ApplicationLogLevel: pulumi.String("INFO"),
-			SystemLogLevel:      pulumi.String("WARN"),
-		},
-		Tags: tags,
-		// The log group must exist first (else Lambda creates an unencrypted
-		// one without retention), and Lambda checks the role's VPC and
-		// dead-letter permissions when the function is created.
-	}, parent, pulumi.DependsOn([]pulumi.Resource{logGroup, attachment}))
-	if err != nil {
-		return fmt.Errorf("create function %s: %w", cfg.FunctionName, err)
+		return err
 	}
 
 	grants, err := b.producerGrants(env)

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/mediguard/mediguard/components/internal/vpcfunction"
 	"github.com/mediguard/mediguard/components/policydoc"
 	"github.com/mediguard/mediguard/internal/awsenv"
 )
@@ -12,12 +13,12 @@ import (
 // Statement IDs of the function's execution policy.
 const (
 	SidConfigureImageGeneration = "ConfigureImageGeneration"
-	SidWriteOwnLogs             = "WriteOwnLogs"
-	SidSendToDeadLetterQueue    = "SendToDeadLetterQueue"
+	SidWriteOwnLogs             = vpcfunction.SidWriteOwnLogs
+	SidSendToDeadLetterQueue    = vpcfunction.SidSendToDeadLetterQueue
 	SidUsePHIKey                = "UsePHIKey"
-	SidVPCNetworkInterfaces     = "VPCNetworkInterfaces"
-	SidUploadTraces             = "UploadTraces"
-	SidLambdaAssumeRole         = "LambdaAssumeRole"
+	SidVPCNetworkInterfaces     = vpcfunction.SidVPCNetworkInterfaces
+	SidUploadTraces             = vpcfunction.SidUploadTraces
+	SidLambdaAssumeRole         = vpcfunction.SidLambdaAssumeRole
 )
 
 // Statement IDs of the policy attached to each producer role.
@@ -38,17 +39,6 @@ type functionARNs struct {
 	SubnetIDs          []string
 }
 
-// trustPolicy lets only Lambda, acting for this account, assume the role.
-func trustPolicy(env environment) policydoc.Document {
-	return policydoc.New(policydoc.Statement{
-		Sid:        SidLambdaAssumeRole,
-		Effect:     policydoc.Allow,
-		Principal:  &policydoc.Principal{Service: []string{"lambda.amazonaws.com"}},
-		Actions:    []string{"sts:AssumeRole"},
-		Conditions: policydoc.Conditions{"StringEquals": {"aws:SourceAccount": {env.AccountID}}},
-	})
-}
-
 // executionPolicy holds exactly what the kvsconfig function calls: describe
 // and update image generation on the given streams, plus what Lambda does
 // with the function's role (logs, dead-letter queue, VPC interfaces, traces).
@@ -64,22 +54,8 @@ func executionPolicy(env environment, a functionARNs) policydoc.Document {
 			},
 			Resources: a.StreamARNs,
 		},
-		policydoc.Statement{
-			// The group itself (CreateLogStream) and its streams (PutLogEvents).
-			// No logs:CreateLogGroup: the component creates the group.
-			Sid:       SidWriteOwnLogs,
-			Effect:    policydoc.Allow,
-			Actions:   []string{"logs:CreateLogStream", "logs:PutLogEvents"},
-			Resources: []string{a.LogGroupARN, a.LogGroupARN + ":*"},
-		},
-		policydoc.Statement{
-			// Lambda sends failed asynchronous invocations to the dead-letter
-			// queue with the function's own permissions.
-			Sid:       SidSendToDeadLetterQueue,
-			Effect:    policydoc.Allow,
-			Actions:   []string{"sqs:SendMessage"},
-			Resources: []string{a.DeadLetterQueueARN},
-		},
+		vpcfunction.WriteOwnLogsStatement(a.LogGroupARN),
+		vpcfunction.SendToDeadLetterQueueStatement(a.DeadLetterQueueARN),
 		policydoc.Statement{
 			// Writing to the encrypted dead-letter queue, through SQS only.
 			Sid:        SidUsePHIKey,
@@ -88,44 +64,9 @@ func executionPolicy(env environment, a functionARNs) policydoc.Document {
 			Resources:  []string{a.PHIKeyARN},
 			Conditions: policydoc.Conditions{"StringEquals": {"kms:ViaService": {"sqs." + env.Region + "." + env.DNSSuffix}}},
 		},
-		vpcStatement(env, a.SubnetIDs),
-		policydoc.Statement{
-			// X-Ray's PutTraceSegments and PutTelemetryRecords have no resource
-			// types: IAM only accepts "*" for them. Traces carry no PHI.
-			Sid:       SidUploadTraces,
-			Effect:    policydoc.Allow,
-			Actions:   []string{"xray:PutTraceSegments", "xray:PutTelemetryRecords"},
-			Resources: []string{"*"},
-		},
+		vpcfunction.VPCStatement(env, a.SubnetIDs),
+		vpcfunction.UploadTracesStatement(),
 	)
-}
-
-// vpcStatement holds the network interface permissions Lambda uses, with the
-// function's role, to attach the function to its subnets. The Describe calls
-// support no resource scope and Lambda does not name the interfaces it will
-// create, so the statement uses Resource "*" narrowed with ec2:Subnet:
-// interfaces may only be created, changed or deleted in the function's own
-// subnets ("IfExists" keeps the Describe calls, which carry no ec2:Subnet,
-// working).
-func vpcStatement(env environment, subnetIDs []string) policydoc.Statement {
-	subnets := make([]string, 0, len(subnetIDs))
-	for _, id := range subnetIDs {
-		subnets = append(subnets, fmt.Sprintf("arn:%s:ec2:%s:%s:subnet/%s", env.Partition, env.Region, env.AccountID, id))
-	}
-	return policydoc.Statement{
-		Sid:    SidVPCNetworkInterfaces,
-		Effect: policydoc.Allow,
-		Actions: []string{
-			"ec2:CreateNetworkInterface",
-			"ec2:DescribeNetworkInterfaces",
-			"ec2:DescribeSubnets",
-			"ec2:DeleteNetworkInterface",
-			"ec2:AssignPrivateIpAddresses",
-			"ec2:UnassignPrivateIpAddresses",
-		},
-		Resources:  []string{"*"},
-		Conditions: policydoc.Conditions{"ArnEqualsIfExists": {"ec2:Subnet": subnets}},
-	}
 }
 
 // producerImagePolicy is attached to a stream's producer role, because KVS

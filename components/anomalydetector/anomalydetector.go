@@ -310,6 +310,7 @@ func (b builder) offlineCheck(env environment, function invocationTarget) error 
 func (b builder) queues() (queue, deadLetterQueue *sqs.Queue, err error) {
 	ctx, cfg, name, parent := b.ctx, b.cfg, b.name, b.parent
 	tags := cfg.tags()
+	// Protected like the other stateful children (see stateful).
 	deadLetterQueue, err = b.function().DeadLetterQueue(pulumi.Protect(cfg.Protect))
 	if err != nil {
 		return nil, nil, err

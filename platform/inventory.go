@@ -30,7 +30,7 @@ type Inventory struct {
 	Tree       []*Node        `json:"tree"`
 }
 
-// NewInventory builds the tree (by parent, in registration order) and counts
+// NewInventory builds the tree (by parent, children in name order) and counts
 // from a recording.
 func NewInventory(project, stack string, resources []recorder.Resource) Inventory {
 	inv := Inventory{Stack: stack, Project: project, ByType: map[string]int{}}
@@ -55,6 +55,21 @@ func NewInventory(project, stack string, resources []recorder.Resource) Inventor
 			inv.Tree = append(inv.Tree, n)
 		}
 	}
+	// Registration order varies between runs (resources register from
+	// concurrent goroutines); name order makes two inventories diffable.
+	var sortNodes func([]*Node)
+	sortNodes = func(nodes []*Node) {
+		sort.Slice(nodes, func(i, j int) bool {
+			if nodes[i].Name != nodes[j].Name {
+				return nodes[i].Name < nodes[j].Name
+			}
+			return nodes[i].Type < nodes[j].Type
+		})
+		for _, n := range nodes {
+			sortNodes(n.Children)
+		}
+	}
+	sortNodes(inv.Tree)
 	return inv
 }
 

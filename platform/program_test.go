@@ -211,3 +211,21 @@ func TestInventoryTreeFollowsParents(t *testing.T) {
 		t.Errorf("text inventory lacks the network component:\n%s", text.String())
 	}
 }
+
+func TestInventoryTextIsStableAcrossRuns(t *testing.T) {
+	t.Parallel()
+	render := func() string {
+		syn := synth(t, "prod", false, nil)
+		var b strings.Builder
+		if err := NewInventory("mediguard", "prod", syn.Recorder.Resources()).WriteText(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	first := render()
+	for i := 0; i < 3; i++ {
+		if again := render(); again != first {
+			t.Fatal("two synth runs of the same program print different inventories")
+		}
+	}
+}

@@ -14,6 +14,7 @@ const (
 	fallWide       = 0.9  // height/width of a person on the floor
 	fallDrop       = 0.2  // centre drop, as a fraction of the upright height
 	fallLength     = 0.5  // a body on the floor is at least this fraction of its upright height long
+	fallSpread     = 1    // cells: a body on the floor reaches further than this beyond a side of its upright box
 	fallWindow     = 3 * int64(time.Second)
 	bedLyingAspect = 1.3                            // lying or sitting in bed, not standing beside it
 	uprightAspect  = 1.0                            // standing or walking, possibly merged with the bed's ghost
@@ -254,7 +255,10 @@ func (d *Detector) ruleFall(f Frame, now int64) *Event {
 // fallImpact returns the time of the fall's impact if the track's recent
 // history shows an upright posture followed by a centre drop into a shape
 // long enough to be the same body lying down (a leftover fragment is not),
-// or 0.
+// or 0. A body that falls ends up reaching sideways beyond the box it stood
+// in; a shape that stays within it is what remains when part of a blob
+// leaves (feet left behind, the ghost of someone who stood still while the
+// background was re-learnt, once they walk away), not a fall.
 func fallImpact(t *track, now int64) int64 {
 	s := t.last()
 	for j := len(t.Hist) - 2; j >= 0; j-- {
@@ -262,7 +266,7 @@ func fallImpact(t *track, now int64) int64 {
 		if now-p.T > fallWindow {
 			break
 		}
-		if p.aspect() >= fallTall && s.CY-p.CY >= fallDrop*p.H && s.W >= fallLength*p.H {
+		if p.aspect() >= fallTall && s.CY-p.CY >= fallDrop*p.H && s.W >= fallLength*p.H && !s.within(p, fallSpread) {
 			for k := j + 1; k < len(t.Hist); k++ {
 				if t.Hist[k].aspect() < 1 {
 					return t.Hist[k].T

@@ -189,3 +189,30 @@ func TestPolygonGeometry(t *testing.T) {
 func decodeForTest(data []byte) (image.Image, error) {
 	return imageguard.Decode(data, imageguard.DefaultLimits())
 }
+
+func TestFallImpact(t *testing.T) {
+	t.Parallel()
+	const ms = int64(time.Millisecond)
+	upright := sample{T: 0, CX: 50, CY: 60, W: 24, H: 40} // cells 38..62 wide, 40..80 tall
+	tests := []struct {
+		name  string
+		after sample
+		want  int64
+	}{
+		{"falls sideways across the floor", sample{T: 400 * ms, CX: 62, CY: 74, W: 40, H: 12}, 400 * ms},
+		{"falls towards the camera, wider than it stood", sample{T: 400 * ms, CX: 50, CY: 76, W: 30, H: 10}, 400 * ms},
+		{"a fragment left inside the upright box", sample{T: 400 * ms, CX: 50, CY: 76, W: 22, H: 8}, 0},
+		{"still upright", sample{T: 400 * ms, CX: 51, CY: 60, W: 24, H: 40}, 0},
+		{"too short to be the same body", sample{T: 400 * ms, CX: 62, CY: 76, W: 16, H: 6}, 0},
+		{"upright too long ago", sample{T: fallWindow + 400*ms, CX: 62, CY: 74, W: 40, H: 12}, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tr := track{Hist: []sample{upright, tc.after}}
+			if got := fallImpact(&tr, tc.after.T); got != tc.want {
+				t.Errorf("fallImpact = %d ms, want %d ms", got/ms, tc.want/ms)
+			}
+		})
+	}
+}

@@ -20,6 +20,12 @@ type sample struct {
 
 func (s sample) aspect() float32 { return s.H / max(s.W, 1) }
 
+// within reports whether the sample's box spans no further left or right
+// than o's, give or take tol cells.
+func (s sample) within(o sample, tol float32) bool {
+	return s.CX-s.W/2 >= o.CX-o.W/2-tol && s.CX+s.W/2 <= o.CX+o.W/2+tol
+}
+
 // box reconstructs the bounding box of the sample.
 func (s sample) box() box {
 	return box{int(s.CX - s.W/2), int(s.CY - s.H/2), int(s.CX + s.W/2 + 0.5), int(s.CY + s.H/2 + 0.5)}

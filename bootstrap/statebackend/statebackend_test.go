@@ -15,6 +15,13 @@ import (
 	"github.com/mediguard/mediguard/components/phikey"
 	"github.com/mediguard/mediguard/components/policydoc"
 	"github.com/mediguard/mediguard/internal/recorder"
+	"github.com/mediguard/mediguard/internal/recorder/recordertest"
+)
+
+// Assertions shared by the component tests.
+var (
+	mustNamed   = recordertest.MustNamed
+	policyInput = recordertest.Policy
 )
 
 const (
@@ -63,24 +70,6 @@ func run(t *testing.T, cfg Config) (*recorder.Recorder, *outputs) {
 		t.Fatalf("run: %v", err)
 	}
 	return r, out
-}
-
-func mustNamed(t *testing.T, r *recorder.Recorder, token, name string) recorder.Resource {
-	t.Helper()
-	res, ok := r.Named(token, name)
-	if !ok {
-		t.Fatalf("no %s named %s; registered %v", token, name, r.TypeCounts())
-	}
-	return res
-}
-
-func policyInput(t *testing.T, res recorder.Resource, key string) policydoc.Document {
-	t.Helper()
-	doc, err := policydoc.Parse(res.InputString(key))
-	if err != nil {
-		t.Fatalf("%s %s %s: %v", res.Type, res.Name, key, err)
-	}
-	return doc
 }
 
 func TestInventory(t *testing.T) {

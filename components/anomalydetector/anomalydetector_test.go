@@ -13,6 +13,13 @@ import (
 
 	"github.com/mediguard/mediguard/components/policydoc"
 	"github.com/mediguard/mediguard/internal/recorder"
+	"github.com/mediguard/mediguard/internal/recorder/recordertest"
+)
+
+// Assertions shared by the component tests.
+var (
+	mustNamed   = recordertest.MustNamed
+	policyInput = recordertest.Policy
 )
 
 const (
@@ -97,32 +104,9 @@ func mustRun(t *testing.T, args *AnomalyDetectorArgs) *recorder.Recorder {
 	return r
 }
 
-func mustNamed(t *testing.T, r *recorder.Recorder, token, name string) recorder.Resource {
-	t.Helper()
-	res, ok := r.Named(token, name)
-	if !ok {
-		t.Fatalf("no %s named %s; registered %v", token, name, r.TypeCounts())
-	}
-	return res
-}
-
 // inputs returns a resource's inputs as plain Go values.
 func inputs(res recorder.Resource) map[string]any {
 	return res.Inputs.Mappable()
-}
-
-// policyInput parses the policy document held in a string input.
-func policyInput(t *testing.T, res recorder.Resource, key string) policydoc.Document {
-	t.Helper()
-	text := res.InputString(key)
-	if text == "" {
-		t.Fatalf("%s %s has no %s input", res.Type, res.Name, key)
-	}
-	doc, err := policydoc.Parse(text)
-	if err != nil {
-		t.Fatalf("%s %s %s: %v", res.Type, res.Name, key, err)
-	}
-	return doc
 }
 
 func TestInventory(t *testing.T) {

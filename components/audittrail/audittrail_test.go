@@ -4,15 +4,22 @@ import (
 	"maps"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/mediguard/mediguard/components/phibucket"
 	"github.com/mediguard/mediguard/components/policydoc"
 	"github.com/mediguard/mediguard/internal/recorder"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/mediguard/mediguard/internal/recorder/recordertest"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Assertions shared by the component tests.
+var (
+	mustNamed   = recordertest.MustNamed
+	input       = recordertest.Input
+	wantInput   = recordertest.WantInput
+	parsePolicy = recordertest.Policy
 )
 
 const (
@@ -59,56 +66,6 @@ func mustRun(t *testing.T, args *AuditTrailArgs, opts ...pulumi.RunOption) *reco
 		t.Fatalf("run: %v", err)
 	}
 	return r
-}
-
-func mustNamed(t *testing.T, r *recorder.Recorder, typ, name string) recorder.Resource {
-	t.Helper()
-	res, ok := r.Named(typ, name)
-	if !ok {
-		t.Fatalf("no %s named %s; recorded %v", typ, name, r.TypeCounts())
-	}
-	return res
-}
-
-// input walks nested objects and arrays ("advancedEventSelectors", "0", "name") of a resource's inputs.
-func input(t *testing.T, res recorder.Resource, path ...string) resource.PropertyValue {
-	t.Helper()
-	v := resource.NewObjectProperty(res.Inputs)
-	for _, step := range path {
-		switch {
-		case v.IsObject():
-			next, ok := v.ObjectValue()[resource.PropertyKey(step)]
-			if !ok {
-				t.Fatalf("%s: no input %s", res.Name, strings.Join(path, "."))
-			}
-			v = next
-		case v.IsArray():
-			i, err := strconv.Atoi(step)
-			if err != nil || i >= len(v.ArrayValue()) {
-				t.Fatalf("%s: no input %s", res.Name, strings.Join(path, "."))
-			}
-			v = v.ArrayValue()[i]
-		default:
-			t.Fatalf("%s: input %s runs into a scalar", res.Name, strings.Join(path, "."))
-		}
-	}
-	return v
-}
-
-func wantInput(t *testing.T, res recorder.Resource, want any, path ...string) {
-	t.Helper()
-	if got := input(t, res, path...).Mappable(); !reflect.DeepEqual(got, want) {
-		t.Errorf("%s: %s = %#v, want %#v", res.Name, strings.Join(path, "."), got, want)
-	}
-}
-
-func parsePolicy(t *testing.T, res recorder.Resource, key string) policydoc.Document {
-	t.Helper()
-	doc, err := policydoc.Parse(res.InputString(key))
-	if err != nil {
-		t.Fatalf("%s %s: %v", res.Name, key, err)
-	}
-	return doc
 }
 
 func TestInventoryAndParents(t *testing.T) {

@@ -18,6 +18,12 @@ import (
 	"github.com/mediguard/mediguard/components/phikey"
 	"github.com/mediguard/mediguard/components/policydoc"
 	"github.com/mediguard/mediguard/internal/recorder"
+	"github.com/mediguard/mediguard/internal/recorder/recordertest"
+)
+
+// Assertions shared by the component tests.
+var (
+	mustNamed = recordertest.MustNamed
 )
 
 const (
@@ -103,15 +109,6 @@ func mustRunResolved(t *testing.T, args *PipelineArgs) (*recorder.Recorder, reso
 		t.Fatalf("run: %v", err)
 	}
 	return r, out
-}
-
-func mustNamed(t *testing.T, r *recorder.Recorder, token, name string) recorder.Resource {
-	t.Helper()
-	res, ok := r.Named(token, name)
-	if !ok {
-		t.Fatalf("no %s named %s; registered %v", token, name, r.TypeCounts())
-	}
-	return res
 }
 
 // ownTypes drops the children of the key and bucket components, which their

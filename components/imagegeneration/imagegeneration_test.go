@@ -15,6 +15,12 @@ import (
 	"github.com/mediguard/mediguard/components/videostream"
 	"github.com/mediguard/mediguard/functions/kvsconfig/invocation"
 	"github.com/mediguard/mediguard/internal/recorder"
+	"github.com/mediguard/mediguard/internal/recorder/recordertest"
+)
+
+// Assertions shared by the component tests.
+var (
+	mustNamed = recordertest.MustNamed
 )
 
 const (
@@ -76,15 +82,6 @@ func mustRun(t *testing.T, args *ImageGenerationArgs) *recorder.Recorder {
 		t.Fatalf("run: %v", err)
 	}
 	return r
-}
-
-func mustNamed(t *testing.T, r *recorder.Recorder, token, name string) recorder.Resource {
-	t.Helper()
-	res, ok := r.Named(token, name)
-	if !ok {
-		t.Fatalf("no %s named %s; registered %v", token, name, r.TypeCounts())
-	}
-	return res
 }
 
 func policyInput(t *testing.T, res recorder.Resource) policydoc.Document {

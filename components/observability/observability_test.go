@@ -12,6 +12,12 @@ import (
 
 	"github.com/mediguard/mediguard/components/policydoc"
 	"github.com/mediguard/mediguard/internal/recorder"
+	"github.com/mediguard/mediguard/internal/recorder/recordertest"
+)
+
+// Assertions shared by the component tests.
+var (
+	mustNamed = recordertest.MustNamed
 )
 
 const (
@@ -69,15 +75,6 @@ func mustRun(t *testing.T, create func(ctx *pulumi.Context) error, runOpts ...pu
 		t.Fatalf("run: %v", err)
 	}
 	return r
-}
-
-func mustNamed(t *testing.T, r *recorder.Recorder, token, name string) recorder.Resource {
-	t.Helper()
-	res, ok := r.Named(token, name)
-	if !ok {
-		t.Fatalf("no %s named %s; registered %v", token, name, r.TypeCounts())
-	}
-	return res
 }
 
 func TestInventoryPerOptionSet(t *testing.T) {

@@ -8,8 +8,14 @@ import (
 
 	"github.com/mediguard/mediguard/components/policydoc"
 	"github.com/mediguard/mediguard/internal/recorder"
+	"github.com/mediguard/mediguard/internal/recorder/recordertest"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Assertions shared by the component tests.
+var (
+	mustNamed = recordertest.MustNamed
 )
 
 const (
@@ -35,15 +41,6 @@ func mustRun(t *testing.T, region string, args *PhiKeyArgs, opts ...pulumi.RunOp
 		t.Fatalf("run: %v", err)
 	}
 	return r
-}
-
-func mustNamed(t *testing.T, r *recorder.Recorder, typ, name string) recorder.Resource {
-	t.Helper()
-	res, ok := r.Named(typ, name)
-	if !ok {
-		t.Fatalf("no %s named %s; recorded %v", typ, name, r.TypeCounts())
-	}
-	return res
 }
 
 func recordedKeyPolicy(t *testing.T, r *recorder.Recorder) policydoc.Document {

@@ -10,8 +10,14 @@ import (
 
 	"github.com/mediguard/mediguard/components/policydoc"
 	"github.com/mediguard/mediguard/internal/recorder"
+	"github.com/mediguard/mediguard/internal/recorder/recordertest"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Assertions shared by the component tests.
+var (
+	named = recordertest.MustNamed
 )
 
 const (
@@ -76,15 +82,6 @@ func mustRunStream(t *testing.T, args *VideoStreamArgs) *streamRun {
 		t.Fatalf("NewVideoStream: %v", err)
 	}
 	return run
-}
-
-func named(t *testing.T, r *recorder.Recorder, token, name string) recorder.Resource {
-	t.Helper()
-	res, ok := r.Named(token, name)
-	if !ok {
-		t.Fatalf("no %s named %s", token, name)
-	}
-	return res
 }
 
 func inputPolicy(t *testing.T, res recorder.Resource, key string) policydoc.Document {

@@ -7,6 +7,12 @@ import (
 
 	"github.com/mediguard/mediguard/internal/awsenv"
 	"github.com/mediguard/mediguard/internal/recorder"
+	"github.com/mediguard/mediguard/internal/recorder/recordertest"
+)
+
+// Assertions shared by the component tests.
+var (
+	mustNamed = recordertest.MustNamed
 )
 
 const (
@@ -60,15 +66,6 @@ func build(t *testing.T, protectQueue bool, withOptional func(*Function)) *recor
 		t.Fatalf("run: %v", err)
 	}
 	return r
-}
-
-func mustNamed(t *testing.T, r *recorder.Recorder, token, name string) recorder.Resource {
-	t.Helper()
-	res, ok := r.Named(token, name)
-	if !ok {
-		t.Fatalf("no %s named %s; registered %v", token, name, r.TypeCounts())
-	}
-	return res
 }
 
 func TestBuilderChildren(t *testing.T) {

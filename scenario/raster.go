@@ -15,15 +15,7 @@ func (c rgb) scale(f float64) rgb {
 	return rgb{clamp8(float64(c.R) * f), clamp8(float64(c.G) * f), clamp8(float64(c.B) * f)}
 }
 
-// mix blends c towards d by t (0 = c, 1 = d).
-func (c rgb) mix(d rgb, t float64) rgb {
-	return rgb{
-		clamp8(float64(c.R) + (float64(d.R)-float64(c.R))*t),
-		clamp8(float64(c.G) + (float64(d.G)-float64(c.G))*t),
-		clamp8(float64(c.B) + (float64(d.B)-float64(c.B))*t),
-	}
-}
-
+// clamp8 rounds v to the nearest byte value, clamped to 0..255.
 func clamp8(v float64) uint8 {
 	switch {
 	case v <= 0:

@@ -17,7 +17,6 @@ import (
 // Assertions shared by the component tests.
 var (
 	mustNamed   = recordertest.MustNamed
-	input       = recordertest.Input
 	wantInput   = recordertest.WantInput
 	parsePolicy = recordertest.Policy
 )

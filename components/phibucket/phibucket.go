@@ -17,7 +17,7 @@ const TypeToken = "mediguard:storage:PhiBucket"
 // access logging of their own) that AWS cannot apply to an access-log target.
 const (
 	accessLogsClassification Classification = "logs"
-	accessLogsPurpose                       = "access-logs"
+	accessLogsPurpose        string         = "access-logs"
 )
 
 // PhiBucket is an S3 bucket for PHI or audit data, hardened by default, with

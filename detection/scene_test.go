@@ -172,12 +172,6 @@ func feed(t testing.TB, d *Detector, frames []Frame) []Event {
 	return events
 }
 
-// run feeds n frames of sc at night to a fresh detector for cfgText.
-func run(t *testing.T, cfgText string, n int, sc script) []Event {
-	t.Helper()
-	return feed(t, newTestDetector(t, cfgText), clipFrames(t, nightStart, n, sc))
-}
-
 func frameRef(i int) string { return fmt.Sprintf("frame_%06d.jpg", i+1) }
 
 func newTestDetector(t testing.TB, cfgText string) *Detector {

@@ -155,7 +155,10 @@ func (d *Detector) analyse(img image.Image, f Frame, now int64) []Event {
 		dt = float64(now-st.LastTS) / 1e9
 	}
 	extractLuma(img, &d.luma, &d.sums)
+	mono := monochrome(chromaLevel(img), st.Monochrome)
 	first := st.Stats.Frames == 0 || d.luma.W != st.W || d.luma.H != st.H
+	modeSwitch := !first && mono != st.Monochrome
+	st.Monochrome = mono
 	if first {
 		d.startView(now)
 	} else if len(d.masked) != d.luma.W*d.luma.H {
@@ -198,7 +201,12 @@ func (d *Detector) analyse(img image.Image, f Frame, now int64) []Event {
 			}
 			st.Calibrating = false
 		}
-	case frac > d.th.LightChange:
+	case frac > d.th.LightChange || modeSwitch:
+		// A global light change, or the camera switching between colour
+		// and infrared: the illuminator lights the room differently, so
+		// the background is re-learnt and the tracks (with their zone and
+		// rule timers) start afresh, even where little of the view
+		// changed (the corners the illuminator leaves dark).
 		st.Calibrating = true
 		st.CalibSince = now
 		st.Stats.Calibrations++
@@ -222,6 +230,21 @@ func (d *Detector) analyse(img image.Image, f Frame, now int64) []Event {
 	}
 	emit(d.ruleInactivity(f, now))
 	return events
+}
+
+// monochrome reports whether a frame with the given chroma level
+// (chromaLevel) comes from a camera in a monochrome (infrared) mode. The
+// two thresholds give hysteresis, so a dim colour scene near the lower one
+// does not flip the mode (and re-learn the background) frame after frame.
+func monochrome(chroma float64, wasMonochrome bool) bool {
+	const (
+		enterMono = 1.0 // grey levels of chroma: below this the frame has no colour
+		leaveMono = 3.0 // above this colour is back
+	)
+	if wasMonochrome {
+		return chroma < leaveMono
+	}
+	return chroma < enterMono
 }
 
 // Calibration ends once less than calibrationDone of the view differs from

@@ -97,3 +97,41 @@ func boxReduce(plane []uint8, stride int, g *lumaGrid, f int, sums *[]uint32) {
 		}
 	}
 }
+
+// chromaLevel is the mean absolute chroma, |Cb-128| + |Cr-128| in grey
+// levels, over a sparse grid of the frame (every chromaStep-th pixel in each
+// direction). A monochrome image (an infrared night mode, a grayscale JPEG)
+// has none; a colour image of a room has some even when dim.
+func chromaLevel(img image.Image) float64 {
+	const chromaStep = 8
+	b := img.Bounds()
+	var sum, n int
+	switch src := img.(type) {
+	case *image.Gray:
+		return 0
+	case *image.YCbCr:
+		for y := b.Min.Y; y < b.Max.Y; y += chromaStep {
+			for x := b.Min.X; x < b.Max.X; x += chromaStep {
+				i := src.COffset(x, y)
+				sum += absInt(int(src.Cb[i])-128) + absInt(int(src.Cr[i])-128)
+				n++
+			}
+		}
+	default:
+		for y := b.Min.Y; y < b.Max.Y; y += chromaStep {
+			for x := b.Min.X; x < b.Max.X; x += chromaStep {
+				c := color.YCbCrModel.Convert(img.At(x, y)).(color.YCbCr)
+				sum += absInt(int(c.Cb)-128) + absInt(int(c.Cr)-128)
+				n++
+			}
+		}
+	}
+	return float64(sum) / float64(max(n, 1))
+}
+
+func absInt(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
+}

@@ -95,6 +95,14 @@ func TestRules(t *testing.T) {
 			}
 			return scene{}
 		}, map[EventType]int{}, ""},
+		{"infrared on and off without a global light change", testConfig, nightStart, 60, func(i int) scene {
+			// Only the corners, away from the illuminator, change much
+			// when the camera switches mode.
+			if i >= 15 && i < 35 {
+				return scene{Gray: true, Falloff: 0.45}
+			}
+			return scene{}
+		}, map[EventType]int{}, ""},
 		{"flickering TV inside a mask", testConfig, nightStart, 50, func(i int) scene {
 			return scene{Flicker: &rectN{0.05, 0.05, 0.2, 0.25}}
 		}, map[EventType]int{}, ""},

@@ -16,6 +16,7 @@ import (
 type scene struct {
 	Gain    float64 // brightness multiplier (lights); 0 means 1
 	Gray    bool    // encode as a grayscale JPEG (IR mode)
+	Falloff float64 // light lost in the corners (an IR illuminator beside the lens lights the centre best)
 	People  []rectN // bright figures
 	Flicker *rectN  // region with a random brightness this frame (TV)
 	Covered bool    // lens covered: nearly uniform dark view
@@ -94,6 +95,11 @@ func (s scene) render(t testing.TB) []byte {
 		img.Cb[i], img.Cr[i] = 118, 136
 	}
 	for i, v := range lum {
+		if s.Falloff > 0 {
+			dx := (float64(i%testW)+0.5)/testW - 0.5
+			dy := (float64(i/testW)+0.5)/testH - 0.5
+			v *= 1 - 2*s.Falloff*(dx*dx+dy*dy)
+		}
 		v = v*gain + (rng.Float64()*2-1)*s.Noise
 		img.Y[i] = uint8(math.Max(0, math.Min(255, v)))
 	}

@@ -216,3 +216,39 @@ func TestFallImpact(t *testing.T) {
 		})
 	}
 }
+
+func TestColourModeFollowsChromaWithHysteresis(t *testing.T) {
+	t.Parallel()
+	uniform := func(cb, cr uint8) image.Image {
+		img := image.NewYCbCr(image.Rect(0, 0, 64, 48), image.YCbCrSubsampleRatio420)
+		for i := range img.Cb {
+			img.Cb[i], img.Cr[i] = cb, cr
+		}
+		return img
+	}
+	red := image.NewRGBA(image.Rect(0, 0, 64, 48))
+	for i := 0; i < len(red.Pix); i += 4 {
+		red.Pix[i], red.Pix[i+3] = 200, 255
+	}
+	tests := []struct {
+		name          string
+		img           image.Image
+		wasMono, want bool
+	}{
+		{"grayscale JPEG", image.NewGray(image.Rect(0, 0, 64, 48)), false, true},
+		{"neutral chroma", uniform(128, 128), false, true},
+		{"dim colour stays colour", uniform(127, 129), false, false},
+		{"dim colour does not end infrared", uniform(127, 129), true, true},
+		{"colour ends infrared", uniform(120, 136), true, false},
+		{"other decoder output in colour", red, true, false},
+		{"other decoder output without colour", image.NewRGBA64(image.Rect(0, 0, 64, 48)), false, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := monochrome(chromaLevel(tc.img), tc.wasMono); got != tc.want {
+				t.Errorf("monochrome(chroma %.1f, was %v) = %v, want %v", chromaLevel(tc.img), tc.wasMono, got, tc.want)
+			}
+		})
+	}
+}

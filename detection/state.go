@@ -28,6 +28,7 @@ type state struct {
 	SharpBase    float64
 	SharpFrames  int
 	Calibrating  bool
+	Monochrome   bool // the camera delivers monochrome (infrared) frames
 	CalibSince   int64
 	Tracks       []track
 	NextTrack    uint32

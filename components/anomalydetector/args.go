@@ -1,6 +1,7 @@
 package anomalydetector
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -207,19 +208,19 @@ func (a *AnomalyDetectorArgs) withDefaults(name string) (config, error) {
 	c.Environment = maps.Clone(a.Environment)
 	c.Tags = maps.Clone(a.Tags)
 
-	setDefault(&c.FunctionName, name)
-	setDefault(&c.FrameKeyPrefix, DefaultFrameKeyPrefix)
-	setDefault(&c.CameraConfigPrefix, DefaultCameraConfigPrefix)
-	setDefault(&c.EvidenceLockMode, DefaultEvidenceLockMode)
-	setDefault(&c.EvidenceRetentionDays, DefaultEvidenceRetentionDays)
-	setDefault(&c.OfflineCheckSchedule, DefaultOfflineCheckSchedule)
-	setDefault(&c.ReservedConcurrency, DefaultReservedConcurrency)
-	setDefault(&c.MemorySizeMB, DefaultMemorySizeMB)
-	setDefault(&c.TimeoutSeconds, DefaultTimeoutSeconds)
-	setDefault(&c.BatchSize, DefaultBatchSize)
-	setDefault(&c.MaxReceiveCount, DefaultMaxReceiveCount)
-	setDefault(&c.LogRetentionDays, DefaultLogRetentionDays)
-	setDefault(&c.QueueAgeAlarmSeconds, DefaultQueueAgeAlarmSeconds)
+	c.FunctionName = cmp.Or(c.FunctionName, name)
+	c.FrameKeyPrefix = cmp.Or(c.FrameKeyPrefix, DefaultFrameKeyPrefix)
+	c.CameraConfigPrefix = cmp.Or(c.CameraConfigPrefix, DefaultCameraConfigPrefix)
+	c.EvidenceLockMode = cmp.Or(c.EvidenceLockMode, DefaultEvidenceLockMode)
+	c.EvidenceRetentionDays = cmp.Or(c.EvidenceRetentionDays, DefaultEvidenceRetentionDays)
+	c.OfflineCheckSchedule = cmp.Or(c.OfflineCheckSchedule, DefaultOfflineCheckSchedule)
+	c.ReservedConcurrency = cmp.Or(c.ReservedConcurrency, DefaultReservedConcurrency)
+	c.MemorySizeMB = cmp.Or(c.MemorySizeMB, DefaultMemorySizeMB)
+	c.TimeoutSeconds = cmp.Or(c.TimeoutSeconds, DefaultTimeoutSeconds)
+	c.BatchSize = cmp.Or(c.BatchSize, DefaultBatchSize)
+	c.MaxReceiveCount = cmp.Or(c.MaxReceiveCount, DefaultMaxReceiveCount)
+	c.LogRetentionDays = cmp.Or(c.LogRetentionDays, DefaultLogRetentionDays)
+	c.QueueAgeAlarmSeconds = cmp.Or(c.QueueAgeAlarmSeconds, DefaultQueueAgeAlarmSeconds)
 
 	var errs []error
 	bad := func(field, format string, args ...any) {
@@ -324,13 +325,6 @@ func (a *AnomalyDetectorArgs) withDefaults(name string) (config, error) {
 		return config{}, fmt.Errorf("anomalydetector %q: invalid args:\n%w", name, err)
 	}
 	return c, nil
-}
-
-func setDefault[T comparable](v *T, def T) {
-	var zero T
-	if *v == zero {
-		*v = def
-	}
 }
 
 // tags returns the caller's tags with the component's own merged over them.

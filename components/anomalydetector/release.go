@@ -1,6 +1,7 @@
 package anomalydetector
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -101,8 +102,8 @@ func (r ReleaseArgs) withDefaults(timeoutSeconds int) (ReleaseArgs, []error) {
 	case ReleaseAllAtOnce:
 		r.Percentage, r.IntervalMinutes = 0, 0
 	case ReleaseCanary, ReleaseLinear:
-		setDefault(&r.Percentage, DefaultReleasePercentage)
-		setDefault(&r.IntervalMinutes, DefaultReleaseIntervalMinutes)
+		r.Percentage = cmp.Or(r.Percentage, DefaultReleasePercentage)
+		r.IntervalMinutes = cmp.Or(r.IntervalMinutes, DefaultReleaseIntervalMinutes)
 		if r.Percentage < 1 || r.Percentage > 99 {
 			bad("Percentage", "%d is outside 1..99", r.Percentage)
 		}
@@ -112,7 +113,7 @@ func (r ReleaseArgs) withDefaults(timeoutSeconds int) (ReleaseArgs, []error) {
 	default:
 		bad("Strategy", "%q must be %s, %s or %s", r.Strategy, ReleaseAllAtOnce, ReleaseCanary, ReleaseLinear)
 	}
-	setDefault(&r.LatencyAlarmMilliseconds, timeoutSeconds*1000/2)
+	r.LatencyAlarmMilliseconds = cmp.Or(r.LatencyAlarmMilliseconds, timeoutSeconds*1000/2)
 	if timeoutMS := timeoutSeconds * 1000; r.LatencyAlarmMilliseconds < 1 || r.LatencyAlarmMilliseconds > timeoutMS {
 		bad("LatencyAlarmMilliseconds", "%d is outside 1..%d (the function timeout)", r.LatencyAlarmMilliseconds, timeoutMS)
 	}

@@ -1,6 +1,7 @@
 package imagegeneration
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"maps"
@@ -111,14 +112,14 @@ func (a *ImageGenerationArgs) withDefaults(name string) (config, error) {
 	c := config{ImageGenerationArgs: *a}
 	c.Streams = slices.Clone(a.Streams)
 	c.Tags = maps.Clone(a.Tags)
-	setDefault(&c.FunctionName, name)
-	setDefault(&c.FrameKeyPrefix, DefaultFrameKeyPrefix)
-	setDefault(&c.SamplingIntervalMillis, DefaultSamplingIntervalMillis)
-	setDefault(&c.ImageSelectorType, DefaultImageSelectorType)
-	setDefault(&c.WidthPixels, DefaultWidthPixels)
-	setDefault(&c.HeightPixels, DefaultHeightPixels)
-	setDefault(&c.JPEGQuality, DefaultJPEGQuality)
-	setDefault(&c.LogRetentionDays, DefaultLogRetentionDays)
+	c.FunctionName = cmp.Or(c.FunctionName, name)
+	c.FrameKeyPrefix = cmp.Or(c.FrameKeyPrefix, DefaultFrameKeyPrefix)
+	c.SamplingIntervalMillis = cmp.Or(c.SamplingIntervalMillis, DefaultSamplingIntervalMillis)
+	c.ImageSelectorType = cmp.Or(c.ImageSelectorType, DefaultImageSelectorType)
+	c.WidthPixels = cmp.Or(c.WidthPixels, DefaultWidthPixels)
+	c.HeightPixels = cmp.Or(c.HeightPixels, DefaultHeightPixels)
+	c.JPEGQuality = cmp.Or(c.JPEGQuality, DefaultJPEGQuality)
+	c.LogRetentionDays = cmp.Or(c.LogRetentionDays, DefaultLogRetentionDays)
 
 	var errs []error
 	bad := func(field, format string, args ...any) {
@@ -194,13 +195,6 @@ func (c config) image(destinationURI, region string) invocation.Image {
 // dead-letter queue sit with the PHI pipeline and are classified with it.
 func (c config) tags() pulumi.StringMap {
 	return vpcfunction.Tags(c.Tags)
-}
-
-func setDefault[T comparable](v *T, def T) {
-	var zero T
-	if *v == zero {
-		*v = def
-	}
 }
 
 // VideoStreams returns the Streams of the given VideoStream components: each

@@ -282,11 +282,14 @@ func (d *kvsDouble) putMedia(w http.ResponseWriter, r *http.Request) {
 			d.problem("connection %d: cluster %d is not followed by the image generation tag", conn, clusters-1)
 		}
 		awaitingTag = true
-		d.checkCluster(cluster, start, lastTimecode)
-		lastTimecode = cluster.Timecode
 		if failed {
+			// The producer abandons this connection after the error: what
+			// still arrives may be a cluster cut off mid-way, as the parser
+			// sees the body end. Only clusters up to the error are checked.
 			continue
 		}
+		d.checkCluster(cluster, start, lastTimecode)
+		lastTimecode = cluster.Timecode
 		ack(Ack{EventType: AckBuffering, FragmentTimecode: cluster.Timecode})
 		ack(Ack{EventType: AckReceived, FragmentTimecode: cluster.Timecode})
 		if clusters == failAt {
